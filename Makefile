@@ -1,0 +1,50 @@
+# MigrationHub: `make run` serves the demo, `make test` runs the suite on SQLite and PostgreSQL.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres lint format bench messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24,<27"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/migrationhub migrate
+	$(BIN)/migrationhub load-reference --if-empty
+	$(BIN)/migrationhub load-demo --if-empty
+	$(BIN)/migrationhub serve --host $(HOST) --port $(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/search_bench.py
+
+messages: install
+	cd migrationhub && ../$(BIN)/django-admin makemessages --settings=migrationhub.settings.dev -l fr -l es -l ar -l ru -l zh_Hans --no-location
+	cd migrationhub && ../$(BIN)/django-admin compilemessages --settings=migrationhub.settings.dev
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

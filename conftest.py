@@ -1,0 +1,30 @@
+"""Shared test set-up: the reference vocabularies are loaded once per test database."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from migrationhub.taxonomy.loaders import load_reference
+
+    with django_db_blocker.unblock():
+        load_reference()
+
+
+@pytest.fixture
+def reference(db):
+    """Reference data, reloaded if a transactional test flushed it."""
+    from migrationhub.taxonomy.loaders import load_reference
+    from migrationhub.taxonomy.models import Objective
+
+    if not Objective.objects.exists():
+        load_reference()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

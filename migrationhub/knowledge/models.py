@@ -1,0 +1,161 @@
+"""The global knowledge platform: practices, their translations and their peer review."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from migrationhub.core.models import TimeStampedModel
+from migrationhub.organisations.models import Organisation
+from migrationhub.taxonomy.models import (
+    Area,
+    Country,
+    Language,
+    Level,
+    Objective,
+    Principle,
+    StakeholderType,
+)
+
+from . import freshness
+
+
+class Practice(TimeStampedModel):
+    DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
+    PUBLISHED, RETURNED, ARCHIVED = "published", "returned", "archived"
+    STATUSES = [
+        (DRAFT, "Draft"),
+        (SUBMITTED, "Submitted"),
+        (IN_REVIEW, "In review"),
+        (PUBLISHED, "Published"),
+        (RETURNED, "Returned for more information"),
+        (ARCHIVED, "Archived"),
+    ]
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField()
+    body = models.TextField(blank=True)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_practices",
+        help_text="The submitting organisation: its members edit the practice. Empty for records "
+        "curated by the platform itself (imports), which only platform admins edit.",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="practices", help_text="Organisations involved."
+    )
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="practices")
+    principles = models.ManyToManyField(Principle, blank=True, related_name="practices")
+    areas = models.ManyToManyField(Area, blank=True, related_name="practices")
+    countries = models.ManyToManyField(Country, blank=True, related_name="practices")
+    levels = models.ManyToManyField(Level, blank=True, related_name="practices")
+    stakeholder_types = models.ManyToManyField(
+        StakeholderType, blank=True, related_name="practices"
+    )
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    results = models.TextField(blank=True, help_text="Results and evidence.")
+    source = models.TextField(blank=True)
+    provenance = models.JSONField(default=list, blank=True)
+    review_round = models.PositiveSmallIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_verified_at = models.DateField(null=True, blank=True)
+    reverification_requested_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_start__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="practice_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_stale(self) -> bool:
+        return self.status == self.PUBLISHED and freshness.is_stale(self.last_verified_at)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.DRAFT, self.RETURNED)
+
+
+class PracticeTranslation(TimeStampedModel):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="translations")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    summary = models.TextField()
+    body = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "language"], name="unique_translation")
+        ]
+
+
+class ReviewAssignment(TimeStampedModel):
+    """A reviewer assigned to a practice. Stays across rounds until withdrawn (recusal)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    kind = models.CharField(
+        max_length=10, choices=[("internal", "Internal"), ("external", "External")]
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_statement = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "reviewer"], name="unique_reviewer_per_practice"
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ReviewDecision(TimeStampedModel):
+    """One reviewer's decision in one review round; immutable once made."""
+
+    APPROVE, REVISE, REJECT = "approve", "revise", "reject"
+    DECISIONS = [
+        (APPROVE, "Publish"),
+        (REVISE, "Return for more information"),
+        (REJECT, "Reject"),
+    ]
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.PROTECT, related_name="decisions"
+    )
+    round = models.PositiveSmallIntegerField()
+    decision = models.CharField(max_length=10, choices=DECISIONS)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "round"], name="one_decision_per_round")
+        ]

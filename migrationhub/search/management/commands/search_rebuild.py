@@ -1,0 +1,29 @@
+"""Rebuild the full-text index and re-index every app's documents (apps with `indexing.reindex_all`)."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.db import connection
+
+from migrationhub.core.management.base import MigrationhubCommand
+from migrationhub.search.backends import backend_for
+
+
+class Command(MigrationhubCommand):
+    help = "Recreate the full-text index and re-index all searchable objects."
+
+    def run(self, *args, **options):
+        backend = backend_for(connection)
+        backend.uninstall()
+        backend.install()
+        counts = {}
+        for config in apps.get_app_configs():
+            if not config.name.startswith("migrationhub."):
+                continue
+            try:
+                module = import_module(f"{config.name}.indexing")
+            except ModuleNotFoundError:
+                continue
+            if hasattr(module, "reindex_all"):
+                counts[config.label] = module.reindex_all()
+        return f"re-indexed: {counts}"

@@ -1,0 +1,13 @@
+"""Development: debug on, console e-mail, e-mail verification optional."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("MIGRATIONHUB_DEBUG", True)
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

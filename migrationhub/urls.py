@@ -1,0 +1,26 @@
+"""URL map: pages under a language prefix (none for English), API and assets outside it."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from migrationhub.api.router import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("migrationhub.accounts.urls")),
+    path("practices/", include("migrationhub.knowledge.urls")),
+    path("review/", include("migrationhub.knowledge.review_urls")),
+    path("organisations/", include("migrationhub.organisations.urls")),
+    path("objectives/", include("migrationhub.taxonomy.urls")),
+    path("", include("migrationhub.web.urls")),
+    prefix_default_language=False,
+)
+handler404 = "migrationhub.web.views.not_found"
+handler500 = "migrationhub.web.views.server_error"
