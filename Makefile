@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install run test test-sqlite test-postgres lint format bench messages openapi clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench: install
 messages: install
 	cd migrationhub && ../$(BIN)/django-admin makemessages --settings=migrationhub.settings.dev -l fr -l es -l ar -l ru -l zh_Hans --no-location
 	cd migrationhub && ../$(BIN)/django-admin compilemessages --settings=migrationhub.settings.dev
+
+openapi: install
+	$(BIN)/migrationhub manage api_openapi --write
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

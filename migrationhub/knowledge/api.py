@@ -3,9 +3,9 @@
 import datetime as dt
 
 from django.conf import settings
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from migrationhub.api.auth import TokenAuth
+from migrationhub.api.auth import TokenAuth, request_user
 from migrationhub.api.schemas import ErrorOut, FacetValueOut, PageMeta
 from migrationhub.core.errors import NotFound
 from migrationhub.organisations.models import Organisation
@@ -168,7 +168,7 @@ class TranslationIn(Schema):
     body: str = ""
 
 
-@router.get("/", response=PracticeSearchOut, summary="Search published practices, with facets")
+@router.get("/", response={200: PracticeSearchOut, 422: ErrorOut}, summary="Search published practices, with facets")
 def practice_list(request, filters: Query[PracticeFilters]):
     """Ranked full-text search (prefix words, stemming, highlighted snippets) over published
     practices; filters combine as AND across facets and OR within one; facet counts cover every
@@ -204,11 +204,11 @@ def practice_list(request, filters: Query[PracticeFilters]):
 
 
 def _get_visible(request, slug: str) -> Practice:
-    user = request.auth if getattr(request, "auth", None) else request.user
+    user = request_user(request)
     return permissions.practice_for(user, selectors.practice_get(slug))
 
 
-@router.get("/{slug}", response={200: PracticeOut, 404: ErrorOut}, summary="One practice")
+@router.get("/{slug}", response={200: PracticeOut, 404: ErrorOut, 422: ErrorOut}, summary="One practice")
 def practice_detail(request, slug: str):
     return _get_visible(request, slug)
 
@@ -228,7 +228,7 @@ def practice_create(request, payload: PracticeCreateIn):
     practice = services.practice_create(
         actor=request.auth, organisation=org, data=data, submit=submit
     )
-    return 201, selectors.practice_get(practice.slug)
+    return Status(201, selectors.practice_get(practice.slug))
 
 
 @router.patch(

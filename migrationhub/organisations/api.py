@@ -1,7 +1,7 @@
 """Organisations over the API: directory search, profiles, create and update with a token."""
 
 from django.conf import settings
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from migrationhub.api.auth import TokenAuth
 from migrationhub.api.schemas import ErrorOut, PageMeta
@@ -99,7 +99,7 @@ class OrganisationUpdateIn(Schema):
     website: str | None = None
 
 
-@router.get("/", response=OrganisationPage, summary="Search and filter the directory")
+@router.get("/", response={200: OrganisationPage, 422: ErrorOut}, summary="Search and filter the directory")
 def organisation_list(request, filters: Query[OrganisationFilters]):
     size = max(1, min(filters.page_size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
     page = max(1, filters.page)
@@ -126,7 +126,7 @@ def organisation_list(request, filters: Query[OrganisationFilters]):
     }
 
 
-@router.get("/{slug}", response={200: OrganisationOut, 404: ErrorOut}, summary="One organisation")
+@router.get("/{slug}", response={200: OrganisationOut, 404: ErrorOut, 422: ErrorOut}, summary="One organisation")
 def organisation_detail(request, slug: str):
     org = selectors.organisation_get(slug)
     if org is None:
@@ -142,7 +142,7 @@ def organisation_detail(request, slug: str):
 )
 def organisation_create(request, payload: OrganisationCreateIn):
     org = services.organisation_create(actor=request.auth, data=payload.dict())
-    return 201, selectors.organisation_get(org.slug)
+    return Status(201, selectors.organisation_get(org.slug))
 
 
 @router.patch(

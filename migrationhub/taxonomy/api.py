@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from migrationhub.api.schemas import ErrorOut
+
 from migrationhub.core.errors import NotFound
 
 from . import selectors
@@ -81,7 +83,7 @@ def objectives(request):
 
 @router.get(
     "/objectives/{number}",
-    response=ObjectiveDetailOut,
+    response={200: ObjectiveDetailOut, 404: ErrorOut, 422: ErrorOut},
     summary="One GCM objective with its actions",
 )
 def objective(request, number: int):
@@ -133,7 +135,7 @@ def regions(request):
 
 
 @router.get(
-    "/countries", response=list[CountryOut], summary="Countries and areas (UN M49, ISO 3166)"
+    "/countries", response={200: list[CountryOut], 422: ErrorOut}, summary="Countries and areas (UN M49, ISO 3166)"
 )
 def countries(request, region: str | None = None):
     qs = Country.objects.select_related("region", "subregion")
@@ -158,7 +160,7 @@ def countries(request, region: str | None = None):
 
 
 @router.get(
-    "/sdg-targets", response=list[SdgTargetOut], summary="SDG targets with their indicators"
+    "/sdg-targets", response={200: list[SdgTargetOut], 422: ErrorOut}, summary="SDG targets with their indicators"
 )
 def sdg_targets(request, goal: int | None = None):
     qs = SdgTarget.objects.select_related("goal").prefetch_related("indicators")

@@ -1,0 +1,29 @@
+"""Property-based conformance: every read endpoint, fed inputs generated from the OpenAPI
+document, answers without a server error and with a body that matches its documented schema."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_schema(reference):
+    from migrationhub.knowledge.tests.factories import make_published
+
+    make_published(title="Fair recruitment in the Gulf corridor", countries=["NPL", "QAT"])
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.include(method="GET").parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_read_endpoints_conform_to_the_openapi_document(case):
+    # Query strings carry only strings: a repeated `q` is read as the last value, not rejected,
+    # so the "negative data must be rejected" check does not apply to these reads.
+    case.call_and_validate(excluded_checks=[negative_data_rejection])
