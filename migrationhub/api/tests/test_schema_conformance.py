@@ -3,7 +3,9 @@ document, answers without a server error and with a body that matches its docume
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
@@ -15,7 +17,13 @@ def api_schema(reference):
     from migrationhub.knowledge.tests.factories import make_published
 
     make_published(title="Fair recruitment in the Gulf corridor", countries=["NPL", "QAT"])
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # As Django's own test client does: keep the test's connection (and its transaction) open
+    # across the in-process WSGI calls.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
