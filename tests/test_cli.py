@@ -1,0 +1,69 @@
+"""The `migrationhub` command: help, unknown commands, and each command's real effect."""
+
+import pytest
+from django.core.management import call_command
+
+from migrationhub import cli
+from migrationhub.accounts.models import User
+from migrationhub.knowledge.models import Practice
+from migrationhub.organisations.models import Organisation
+
+
+def test_help_lists_every_command(capsys):
+    cli.main(["--help"])
+    out = capsys.readouterr().out
+    for name in [*cli.COMMANDS, "serve", "manage"]:
+        assert f"migrationhub {name}" in out
+
+
+def test_unknown_command_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["frobnicate"])
+    assert exc.value.code == 2
+    assert "unknown command" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_dry_run_writes_nothing(reference, capsys):
+    call_command("knowledge_load_demo", "--dry-run")
+    assert Practice.objects.count() == 0
+    call_command("knowledge_load_demo")
+    practices, organisations = Practice.objects.count(), Organisation.objects.count()
+    assert practices >= 40 and organisations >= 60
+    call_command("knowledge_load_demo")
+    assert (Practice.objects.count(), Organisation.objects.count()) == (practices, organisations)
+    call_command("knowledge_load_demo", "--if-empty")
+    assert "already loaded" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_content_has_provenance_and_is_searchable(reference):
+    from migrationhub.knowledge.selectors import practice_search
+
+    call_command("knowledge_load_demo")
+    for practice in Practice.objects.all():
+        assert practice.provenance and practice.provenance[0]["quote"], practice.slug
+        assert practice.status == Practice.PUBLISHED
+    result, found = practice_search("ethical recruitment")
+    assert result.total >= 1
+    assert any("IRIS" in p.title or "recruit" in p.title.lower() for p in found)
+
+
+@pytest.mark.django_db
+def test_createadmin_makes_a_verified_platform_admin(reference, capsys):
+    call_command("accounts_createadmin", "Admin@Example.org", "--password", "a strong passphrase")
+    user = User.objects.get(email="admin@example.org")
+    assert user.is_staff and user.is_superuser and user.reviewer_role == User.INTERNAL
+    assert user.check_password("a strong passphrase")
+    assert user.emailaddress_set.filter(verified=True).exists()
+
+
+@pytest.mark.django_db
+def test_search_rebuild_reindexes(reference):
+    from migrationhub.search.models import Document
+
+    call_command("knowledge_load_demo")
+    before = Document.objects.count()
+    Document.objects.all().delete()
+    call_command("search_rebuild")
+    assert Document.objects.count() == before
