@@ -1,0 +1,35 @@
+"""List pages and endpoints run a bounded number of queries, however many practices they show."""
+
+import pytest
+
+from migrationhub.knowledge.tests.factories import make_published
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_practices(reference):
+    for n in range(12):
+        make_published(
+            title=f"Labour mobility scheme {n}", countries=["PHL", "NPL"], objectives=[5, 6]
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/practices/?q=labour",
+        "/practices/?objective=6&region=142",
+        "/api/v1/practices/?q=labour&page_size=50",
+        "/organisations/",
+        "/objectives/6/",
+        "/",
+    ],
+)
+def test_list_pages_do_not_grow_with_their_rows(
+    many_practices, client, django_assert_max_num_queries, url
+):
+    client.get(url)  # warm the vocabulary cache, as in production
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
