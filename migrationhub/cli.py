@@ -9,6 +9,7 @@ migrationhub export KIND FORMAT [--out PATH]     (KIND: practices|organisations|
 migrationhub createadmin EMAIL [--password ...]
 migrationhub search-rebuild
 migrationhub request-reverification
+migrationhub worker                            (run queued background work; start as many as needed)
 migrationhub manage ARGS...                    (any Django management command)
 """
 
@@ -24,6 +25,7 @@ COMMANDS = {
     "createadmin": ["accounts_createadmin"],
     "search-rebuild": ["search_rebuild"],
     "request-reverification": ["knowledge_request_reverification"],
+    "worker": ["db_worker"],
 }
 
 

@@ -7,14 +7,13 @@ in step.
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
+from migrationhub.core.tasks import notify_on_commit
 from migrationhub.organisations import permissions as org_permissions
 from migrationhub.organisations.models import Membership, Organisation
 from migrationhub.taxonomy.selectors import resolve_many, resolve_one
@@ -320,15 +319,11 @@ def _notify_organisation(practice: Practice, outcome: str) -> None:
         review_rules.REVISE: "Your practice needs more information",
         review_rules.REJECT: "Your practice was not accepted",
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[MigrationHub] {subjects[outcome]}: {practice.title}",
-            f"Review round {practice.review_round} of “{practice.title}” has ended: "
-            f"{practice.get_status_display()}. See the reviewers' comments on the practice page.",
-            settings.DEFAULT_FROM_EMAIL,
-            emails,
-            fail_silently=True,
-        )
+    notify_on_commit(
+        f"[MigrationHub] {subjects[outcome]}: {practice.title}",
+        f"Review round {practice.review_round} of “{practice.title}” has ended: "
+        f"{practice.get_status_display()}. See the reviewers' comments on the practice page.",
+        emails,
     )
 
 
@@ -399,15 +394,12 @@ def practices_request_reverification(*, today=None) -> int:
                 "user__email", flat=True
             )
         )
-        if emails:
-            send_mail(
-                f"[MigrationHub] Please re-verify: {practice.title}",
-                f"“{practice.title}” was last verified on {practice.last_verified_at or 'never'}. "
-                "Readers now see it flagged as stale. Open it on MigrationHub and choose "
-                "“Confirm still accurate”, or edit it.",
-                settings.DEFAULT_FROM_EMAIL,
-                emails,
-                fail_silently=True,
-            )
+        notify_on_commit(
+            f"[MigrationHub] Please re-verify: {practice.title}",
+            f"“{practice.title}” was last verified on {practice.last_verified_at or 'never'}. "
+            "Readers now see it flagged as stale. Open it on MigrationHub and choose "
+            "“Confirm still accurate”, or edit it.",
+            emails,
+        )
         count += 1
     return count

@@ -54,7 +54,12 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work: a queue in the database, executed by `migrationhub worker` processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

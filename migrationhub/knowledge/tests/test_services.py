@@ -229,7 +229,9 @@ def test_published_practice_cannot_be_edited(reference):
         services.practice_update(actor=practice.created_by, practice=practice, data={"title": "x"})
 
 
-def test_stale_practices_are_flagged_and_organisations_asked(reference, settings):
+def test_stale_practices_are_flagged_and_organisations_asked(
+    reference, django_capture_on_commit_callbacks
+):
     practice = make_published()
     Practice.objects.filter(pk=practice.pk).update(
         last_verified_at=dt.date.today() - dt.timedelta(days=800)
@@ -238,7 +240,8 @@ def test_stale_practices_are_flagged_and_organisations_asked(reference, settings
     assert practice.is_stale
     assert list(selectors.practice_list_stale()) == [practice]
     mail.outbox.clear()
-    assert services.practices_request_reverification() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.practices_request_reverification() == 1
     assert mail.outbox and "re-verify" in mail.outbox[0].subject
     assert services.practices_request_reverification() == 0  # asked once
     services.practice_verify(actor=practice.created_by, practice=practice)
