@@ -67,3 +67,8 @@ def test_search_rebuild_reindexes(reference):
     Document.objects.all().delete()
     call_command("search_rebuild")
     assert Document.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_migrations_are_in_step_with_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

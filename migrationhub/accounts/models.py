@@ -9,6 +9,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MigrationhubUserManager(UserManager):
@@ -29,9 +30,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(max_length=10, default="en")
     INTERNAL, EXTERNAL = "internal", "external"
     REVIEWER_ROLES = [
-        ("", "Not a reviewer"),
-        (INTERNAL, "Internal reviewer (platform review team)"),
-        (EXTERNAL, "External reviewer (peer expert)"),
+        ("", _("Not a reviewer")),
+        (INTERNAL, _("Internal reviewer (platform review team)")),
+        (EXTERNAL, _("External reviewer (peer expert)")),
     ]
     reviewer_role = models.CharField(
         max_length=10,

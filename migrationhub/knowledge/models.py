@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from migrationhub.core.models import TimeStampedModel
@@ -23,12 +24,12 @@ class Practice(TimeStampedModel):
     DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
     PUBLISHED, RETURNED, ARCHIVED = "published", "returned", "archived"
     STATUSES = [
-        (DRAFT, "Draft"),
-        (SUBMITTED, "Submitted"),
-        (IN_REVIEW, "In review"),
-        (PUBLISHED, "Published"),
-        (RETURNED, "Returned for more information"),
-        (ARCHIVED, "Archived"),
+        (DRAFT, _("Draft")),
+        (SUBMITTED, _("Submitted")),
+        (IN_REVIEW, _("In review")),
+        (PUBLISHED, _("Published")),
+        (RETURNED, _("Returned for more information")),
+        (ARCHIVED, _("Archived")),
     ]
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -117,7 +118,7 @@ class ReviewAssignment(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
     )
     kind = models.CharField(
-        max_length=10, choices=[("internal", "Internal"), ("external", "External")]
+        max_length=10, choices=[("internal", _("Internal")), ("external", _("External"))]
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -143,9 +144,9 @@ class ReviewDecision(TimeStampedModel):
 
     APPROVE, REVISE, REJECT = "approve", "revise", "reject"
     DECISIONS = [
-        (APPROVE, "Publish"),
-        (REVISE, "Return for more information"),
-        (REJECT, "Reject"),
+        (APPROVE, _("Publish")),
+        (REVISE, _("Return for more information")),
+        (REJECT, _("Reject")),
     ]
     assignment = models.ForeignKey(
         ReviewAssignment, on_delete=models.PROTECT, related_name="decisions"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from migrationhub.core.i18n import pick
@@ -40,7 +41,7 @@ class Organisation(TimeStampedModel):
 
 class Membership(TimeStampedModel):
     MEMBER, ADMIN = "member", "admin"
-    ROLES = [(MEMBER, "Member"), (ADMIN, "Organisation admin")]
+    ROLES = [(MEMBER, _("Member")), (ADMIN, _("Organisation admin"))]
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
