@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from migrationhub.knowledge.api import router as knowledge_router
+from migrationhub.knowledge.open_data_api import router as open_data_router
 from migrationhub.organisations.api import router as organisations_router
 from migrationhub.taxonomy.api import router as taxonomy_router
 
@@ -23,3 +24,4 @@ errors.install(api)
 api.add_router("/reference/", taxonomy_router)
 api.add_router("/organisations/", organisations_router)
 api.add_router("/practices/", knowledge_router)
+api.add_router("/open-data/", open_data_router)
