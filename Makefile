@@ -21,6 +21,7 @@ run: install
 	$(BIN)/migrationhub migrate
 	$(BIN)/migrationhub load-reference --if-empty
 	$(BIN)/migrationhub load-demo --if-empty
+	$(BIN)/migrationhub load-remittances --if-empty
 	$(BIN)/migrationhub serve --host $(HOST) --port $(PORT)
 
 test: test-sqlite test-postgres

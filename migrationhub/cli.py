@@ -4,6 +4,7 @@ migrationhub serve [--host 127.0.0.1] [--port 8000]
 migrationhub migrate
 migrationhub load-reference [--if-empty]
 migrationhub load-demo [--if-empty]
+migrationhub load-remittances [--if-empty]     (World Bank RPW quotes, corridor series, remittance flows)
 migrationhub import PATH [--format json|csv] [--organisation SLUG --as EMAIL | --publish] [--dry-run]
 migrationhub export KIND FORMAT [--out PATH]     (KIND: practices|organisations|all; FORMAT: csv|json|hxl|datapackage)
 migrationhub createadmin EMAIL [--password ...]
@@ -20,6 +21,7 @@ COMMANDS = {
     "migrate": ["migrate", "--no-input"],
     "load-reference": ["taxonomy_load"],
     "load-demo": ["knowledge_load_demo"],
+    "load-remittances": ["remittances_load"],
     "import": ["knowledge_import"],
     "export": ["knowledge_export"],
     "createadmin": ["accounts_createadmin"],

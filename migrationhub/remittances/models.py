@@ -9,11 +9,10 @@ published corridor series beside them, and `RemittanceFlow` the flows that weigh
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from migrationhub.core.models import TimeStampedModel
 from migrationhub.taxonomy.models import Country
-
-from . import costs
 
 
 class Corridor(models.Model):
@@ -53,17 +52,17 @@ class Provider(models.Model):
         "credit_union",
     )
     TYPES = [
-        (BANK, "Bank"),
-        (MTO, "Money transfer operator"),
-        (POST_OFFICE, "Post office"),
-        (MOBILE_OPERATOR, "Mobile operator"),
-        (DIGITAL_ONLY, "Digital-only provider"),
-        (BANK_MTO, "Bank / money transfer operator"),
-        (MTO_POST_OFFICE, "Money transfer operator / post office"),
-        (BANK_POST_OFFICE, "Bank / post office"),
-        (MTO_BUILDING_SOCIETY, "Money transfer operator / building society"),
-        (NON_BANK_FI, "Non-bank financial institution"),
-        (CREDIT_UNION, "Credit union"),
+        (BANK, _("Bank")),
+        (MTO, _("Money transfer operator")),
+        (POST_OFFICE, _("Post office")),
+        (MOBILE_OPERATOR, _("Mobile operator")),
+        (DIGITAL_ONLY, _("Digital-only provider")),
+        (BANK_MTO, _("Bank / money transfer operator")),
+        (MTO_POST_OFFICE, _("Money transfer operator / post office")),
+        (BANK_POST_OFFICE, _("Bank / post office")),
+        (MTO_BUILDING_SOCIETY, _("Money transfer operator / building society")),
+        (NON_BANK_FI, _("Non-bank financial institution")),
+        (CREDIT_UNION, _("Credit union")),
     ]
 
     name = models.CharField(max_length=200)
@@ -88,20 +87,30 @@ class Service(models.Model):
 
     CASH, ACCOUNT, CARD, ONLINE, MOBILE = "cash", "account", "card", "online", "mobile"
     INSTRUMENTS = [
-        (CASH, "Cash"),
-        (ACCOUNT, "Bank account"),
-        (CARD, "Card"),
-        (ONLINE, "Online"),
-        (MOBILE, "Mobile phone"),
+        (CASH, _("Cash")),
+        (ACCOUNT, _("Bank account")),
+        (CARD, _("Card")),
+        (ONLINE, _("Online")),
+        (MOBILE, _("Mobile phone")),
     ]
-    SPEEDS = list(costs.SPEED_BANDS)
+    # the codes of costs.SPEED_BANDS, with translatable labels
+    SPEEDS = [
+        ("lt_1h", _("Less than one hour")),
+        ("same_day", _("Same day")),
+        ("next_day", _("Next day")),
+        ("2_days", _("2 days")),
+        ("3_5_days", _("3–5 days")),
+        ("6_days_plus", _("6 days or more")),
+    ]
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     corridor = models.ForeignKey(Corridor, on_delete=models.PROTECT, related_name="services")
     product = models.CharField(max_length=120, blank=True, help_text="The product, verbatim.")
     payment_instrument = models.CharField(max_length=10, choices=INSTRUMENTS, blank=True)
     access_point = models.CharField(
-        max_length=80, blank=True, help_text="Where the sender pays in: branch, call centre, online."
+        max_length=80,
+        blank=True,
+        help_text="Where the sender pays in: branch, call centre, online.",
     )
     pickup_method = models.CharField(max_length=120, blank=True)
     speed = models.CharField(max_length=12, choices=SPEEDS, blank=True)
@@ -229,15 +238,15 @@ class IndicatorValue(TimeStampedModel):
     SENDING_COUNTRY_AVERAGE = "sending_country_average"
     RECEIVING_COUNTRY_AVERAGE = "receiving_country_average"
     INDICATORS = [
-        (GLOBAL_AVERAGE, "Global average"),
-        (GLOBAL_WEIGHTED_AVERAGE, "Global weighted average"),
-        (GLOBAL_SMART, "Global SmaRT average"),
-        (SHARE_UNDER_5, "Share of corridors below 5%"),
-        (CORRIDORS_ABOVE_5, "Corridors above 5%"),
-        (REGION_AVERAGE, "Regional average"),
-        (PROVIDER_TYPE_AVERAGE, "Provider-type average"),
-        (SENDING_COUNTRY_AVERAGE, "Average cost of sending from a country"),
-        (RECEIVING_COUNTRY_AVERAGE, "Average cost of sending to a country"),
+        (GLOBAL_AVERAGE, _("Global average")),
+        (GLOBAL_WEIGHTED_AVERAGE, _("Global weighted average")),
+        (GLOBAL_SMART, _("Global SmaRT average")),
+        (SHARE_UNDER_5, _("Share of corridors below 5%")),
+        (CORRIDORS_ABOVE_5, _("Corridors above 5%")),
+        (REGION_AVERAGE, _("Regional average")),
+        (PROVIDER_TYPE_AVERAGE, _("Provider-type average")),
+        (SENDING_COUNTRY_AVERAGE, _("Average cost of sending from a country")),
+        (RECEIVING_COUNTRY_AVERAGE, _("Average cost of sending to a country")),
     ]
 
     period = models.CharField(max_length=6)
@@ -276,9 +285,9 @@ class RemittanceFlow(models.Model):
 
     INFLOW, OUTFLOW, BILATERAL = "inflow", "outflow", "bilateral"
     KINDS = [
-        (INFLOW, "Inflows (KNOMAD)"),
-        (OUTFLOW, "Outflows (KNOMAD)"),
-        (BILATERAL, "Bilateral estimate"),
+        (INFLOW, _("Inflows (KNOMAD)")),
+        (OUTFLOW, _("Outflows (KNOMAD)")),
+        (BILATERAL, _("Bilateral estimate")),
     ]
 
     kind = models.CharField(max_length=10, choices=KINDS)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "migrationhub.search",
     "migrationhub.organisations",
     "migrationhub.knowledge",
+    "migrationhub.remittances",
     "migrationhub.api",
     "migrationhub.web",
     "django_htmx",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RemittancesConfig(AppConfig):
+    name = "migrationhub.remittances"
+    label = "remittances"
+    verbose_name = "Remittances"

@@ -1,0 +1,103 @@
+"""On the real RPW quotes, MigrationHub's corridor averages are the World Bank's published ones.
+
+The reference is the DataBank export shipped in data/remittances (series ATCR.CORR, "Average
+Total Cost to remit in corridor", USD 200), read here independently of the app's loader.
+"""
+
+import csv
+from decimal import Decimal
+
+import pytest
+
+from migrationhub.remittances import costs
+from migrationhub.remittances.models import CorridorStat, Quote
+from migrationhub.remittances.services import DATABANK_FILE, QUOTES_FILE, data_dir
+
+pytestmark = pytest.mark.django_db
+
+TOLERANCE = Decimal("0.0001")  # percentage points
+
+
+def published_corridor_averages() -> dict[tuple[str, str, str], Decimal]:
+    with (data_dir() / DATABANK_FILE).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, values = rows[0], {}
+    quarters = {i: h.split(" ")[0] for i, h in enumerate(header) if h[:4].isdigit()}
+    for row in rows[1:]:
+        if len(row) < len(header) or row[3] != "ATCR.CORR":
+            continue
+        for i, quarter in quarters.items():
+            if row[i] not in ("", ".."):
+                values[(row[1], row[5], quarter)] = Decimal(row[i])
+    return values
+
+
+def test_every_corridor_quarter_matches_the_published_average(rpw_data):
+    # given the whole RPW quote file loaded, and the World Bank's published corridor series
+    published = published_corridor_averages()
+    # when MigrationHub computes the corridor averages (USD 200)
+    computed = {
+        (s.corridor.sending.iso3, s.corridor.receiving.iso3, s.period): s.average_pct
+        for s in CorridorStat.objects.filter(band_usd=200).select_related(
+            "corridor__sending", "corridor__receiving"
+        )
+    }
+    # then every corridor-quarter present in both files agrees within 0.0001 pp
+    both = sorted(set(published) & set(computed))
+    assert len(both) == 2167
+    differences = {key: abs(computed[key] - published[key]) for key in both}
+    assert max(differences.values()) <= TOLERANCE, max(differences.items(), key=lambda kv: kv[1])
+    # and the quarters the quote file covers have no published corridor MigrationHub misses
+    covered = {quarter for _, _, quarter in computed}
+    assert {k for k in published if k[2] in covered} == set(computed)
+
+
+def test_the_file_loads_whole(rpw_data):
+    # given the loaded file
+    # then every row gave its USD 200 quote, and every priced USD 500 block its own
+    with (data_dir() / QUOTES_FILE).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 28467
+    assert Quote.objects.filter(band_usd=200).count() == 28467
+    priced_500 = sum(1 for r in rows if r["cc2 total cost %"] and r["cc2 lcu amount"])
+    assert Quote.objects.filter(band_usd=500).count() == priced_500
+    assert Quote.objects.values("period").distinct().count() == 10
+
+
+def test_g20_sending_average_reproduces_the_published_figures(rpw_data):
+    # given RPW's published averages for the G20 sending countries (RPW Q2 2014 report:
+    # 8.31% in Q1 2014, 8.12% in Q2 2014), a simple average over every service sent from them
+    g20 = [
+        "ARG",
+        "AUS",
+        "BRA",
+        "CAN",
+        "CHN",
+        "DEU",
+        "FRA",
+        "GBR",
+        "IDN",
+        "IND",
+        "ITA",
+        "JPN",
+        "KOR",
+        "MEX",
+        "RUS",
+        "SAU",
+        "TUR",
+        "USA",
+        "ZAF",
+    ]
+    published = {"2014Q1": Decimal("8.31"), "2014Q2": Decimal("8.12")}
+    for quarter, figure in published.items():
+        # when
+        average = costs.simple_average(
+            Quote.objects.filter(
+                period=quarter,
+                band_usd=200,
+                transparent=True,
+                service__corridor__sending__iso3__in=g20,
+            ).values_list("total_cost_pct", flat=True)
+        )
+        # then
+        assert average.quantize(Decimal("0.01")) == figure
