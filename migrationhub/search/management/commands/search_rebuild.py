@@ -14,8 +14,11 @@ class Command(MigrationhubCommand):
 
     def run(self, *args, **options):
         backend = backend_for(connection)
-        backend.uninstall()
-        backend.install()
+        if connection.vendor == "sqlite":
+            # FTS5 tables and their triggers are recreated. PostgreSQL's generated tsvector
+            # column and its indexes are maintained by the database itself: nothing to rebuild.
+            backend.uninstall()
+            backend.install()
         counts = {}
         for config in apps.get_app_configs():
             if not config.name.startswith("migrationhub."):
