@@ -1,6 +1,6 @@
 """The one place where errors become API responses: `{code, message, fields}`."""
 
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from migrationhub.core.errors import ApplicationError
@@ -38,6 +38,17 @@ def install(api) -> None:
             {"code": "unauthorized", "message": "A valid API token is required.", "fields": {}},
             status=401,
         )
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        response = api.create_response(
+            request,
+            {"code": "rate_limited", "message": "Too many requests: slow down.", "fields": {}},
+            status=429,
+        )
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -1,6 +1,8 @@
 """The /api/v1 assembly: one NinjaAPI, each app contributing a Router from its api.py."""
 
+from django.conf import settings
 from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from migrationhub.knowledge.api import router as knowledge_router
 from migrationhub.knowledge.open_data_api import router as open_data_router
@@ -19,6 +21,12 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>`. Errors are `{code, message, fields}`."
     ),
     urls_namespace="api",
+    # Per client, counted in the shared cache (Redis in production): generous for people and
+    # scripts, a ceiling for scrapers. Bulk needs have the open-data files.
+    throttle=[
+        AnonRateThrottle(settings.MIGRATIONHUB_API_ANON_RATE),
+        AuthRateThrottle(settings.MIGRATIONHUB_API_USER_RATE),
+    ],
 )
 errors.install(api)
 api.add_router("/reference/", taxonomy_router)

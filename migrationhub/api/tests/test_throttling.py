@@ -1,0 +1,20 @@
+"""Anonymous API clients are throttled per address, with a stable error and Retry-After."""
+
+import pytest
+from ninja.throttling import AnonRateThrottle
+
+from migrationhub.api.router import api
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_clients_are_throttled(reference, client, monkeypatch):
+    # given a tight limit for this test
+    throttle = next(t for t in api.throttle if isinstance(t, AnonRateThrottle))
+    monkeypatch.setattr(throttle, "num_requests", 3)
+    # when one address sends more
+    statuses = [client.get("/api/v1/reference/levels").status_code for _ in range(5)]
+    # then
+    assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
+    response = client.get("/api/v1/reference/levels")
+    assert response.json()["code"] == "rate_limited" and int(response["Retry-After"]) > 0
