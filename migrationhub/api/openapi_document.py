@@ -13,7 +13,15 @@ DOCUMENT = Path(settings.REPO_DIR) / "docs" / "reference" / "openapi.json"
 def current() -> str:
     from .router import api
 
-    return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            api.get_openapi_schema(path_prefix="/api/v1/"),
+            indent=2,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def committed() -> str:

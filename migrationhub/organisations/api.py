@@ -99,7 +99,9 @@ class OrganisationUpdateIn(Schema):
     website: str | None = None
 
 
-@router.get("/", response={200: OrganisationPage, 422: ErrorOut}, summary="Search and filter the directory")
+@router.get(
+    "/", response={200: OrganisationPage, 422: ErrorOut}, summary="Search and filter the directory"
+)
 def organisation_list(request, filters: Query[OrganisationFilters]):
     size = max(1, min(filters.page_size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
     page = max(1, filters.page)
@@ -126,7 +128,11 @@ def organisation_list(request, filters: Query[OrganisationFilters]):
     }
 
 
-@router.get("/{slug}", response={200: OrganisationOut, 404: ErrorOut, 422: ErrorOut}, summary="One organisation")
+@router.get(
+    "/{slug}",
+    response={200: OrganisationOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One organisation",
+)
 def organisation_detail(request, slug: str):
     org = selectors.organisation_get(slug)
     if org is None:
