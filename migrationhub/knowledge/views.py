@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from migrationhub.core.errors import ApplicationError, NotFound
 from migrationhub.organisations.selectors import organisations_of
@@ -56,6 +57,7 @@ def _page_number(request) -> int:
         return 1
 
 
+@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment
 def practice_list(request):
     query = request.GET.get("q", "").strip()
     filters = {f: [v for v in request.GET.getlist(f) if v] for f in FACET_ORDER}
@@ -80,7 +82,16 @@ def practice_list(request):
         ]
         if name == "year":
             values.sort(key=lambda v: v["value"], reverse=True)
-        facets.append({"name": name, "title": _(FACET_TITLES[name]), "values": values})
+        facets.append(
+            {
+                "name": name,
+                "title": _(FACET_TITLES[name]),
+                "values": values,
+                # The template folds values after the eighth under "More": open it when one
+                # of them is chosen, so that a chosen filter is never hidden.
+                "more_selected": any(v["selected"] for v in values[8:]),
+            }
+        )
     pages = max(1, -(-result.total // PAGE_SIZE))
     params = request.GET.copy()
     params.pop("page", None)
@@ -94,11 +105,10 @@ def practice_list(request):
         "querystring": params.urlencode(),
         "active_filters": any(filters.values()),
     }
-    template = (
-        "knowledge/_results.html"
-        if request.htmx and not request.htmx.boosted
-        else "knowledge/practice_list.html"
-    )
+    # htmx swaps the filters and the results together, so the filters' counts follow the search.
+    # Restoring a page from history needs the whole page.
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = "knowledge/_search.html" if partial else "knowledge/practice_list.html"
     return render(request, template, context)
 
 
