@@ -9,9 +9,9 @@ from migrationhub.api.auth import TokenAuth, request_user
 from migrationhub.api.schemas import ErrorOut, FacetValueOut, PageMeta
 from migrationhub.core.errors import NotFound
 from migrationhub.organisations.models import Organisation
+from migrationhub.taxonomy.selectors import facet_labels
 
 from . import permissions, selectors, services
-from .facets import facet_labels
 from .models import Practice
 
 router = Router(tags=["practices"])
@@ -168,7 +168,11 @@ class TranslationIn(Schema):
     body: str = ""
 
 
-@router.get("/", response={200: PracticeSearchOut, 422: ErrorOut}, summary="Search published practices, with facets")
+@router.get(
+    "/",
+    response={200: PracticeSearchOut, 422: ErrorOut},
+    summary="Search published practices, with facets",
+)
 def practice_list(request, filters: Query[PracticeFilters]):
     """Ranked full-text search (prefix words, stemming, highlighted snippets) over published
     practices; filters combine as AND across facets and OR within one; facet counts cover every
@@ -208,7 +212,9 @@ def _get_visible(request, slug: str) -> Practice:
     return permissions.practice_for(user, selectors.practice_get(slug))
 
 
-@router.get("/{slug}", response={200: PracticeOut, 404: ErrorOut, 422: ErrorOut}, summary="One practice")
+@router.get(
+    "/{slug}", response={200: PracticeOut, 404: ErrorOut, 422: ErrorOut}, summary="One practice"
+)
 def practice_detail(request, slug: str):
     return _get_visible(request, slug)
 

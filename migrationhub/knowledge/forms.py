@@ -3,23 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from migrationhub.core.errors import ApplicationError
 from migrationhub.organisations.models import Organisation
 from migrationhub.taxonomy.selectors import vocabulary_choices
 
 from .models import ReviewDecision
-
-
-def add_service_errors(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's ApplicationError on the form: field errors where the field exists."""
-    placed = False
-    for field, messages in error.fields.items():
-        if field in form.fields:
-            for message in messages:
-                form.add_error(field, message)
-            placed = True
-    if not placed or not error.fields:
-        form.add_error(None, error.message)
 
 
 class PracticeForm(forms.Form):

@@ -11,17 +11,17 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from migrationhub.core.errors import ApplicationError, NotFound
+from migrationhub.core.forms import add_service_errors
 from migrationhub.organisations.selectors import organisations_of
+from migrationhub.taxonomy.selectors import facet_labels
 
 from . import permissions, selectors, services
-from .facets import facet_labels
 from .forms import (
     AssignReviewerForm,
     DecisionForm,
     DeclarationForm,
     PracticeForm,
     TranslationForm,
-    add_service_errors,
 )
 from .models import Practice
 

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from migrationhub.core.errors import ApplicationError
-from migrationhub.knowledge.facets import facet_labels
-from migrationhub.knowledge.forms import add_service_errors
+from migrationhub.core.forms import add_service_errors
 from migrationhub.knowledge.selectors import practice_list_for_organisation
 from migrationhub.search.selectors import search
+from migrationhub.taxonomy.selectors import facet_labels
 
 from . import permissions, selectors, services
 from .forms import MemberForm, OrganisationForm

@@ -3,7 +3,6 @@
 from ninja import Router, Schema
 
 from migrationhub.api.schemas import ErrorOut
-
 from migrationhub.core.errors import NotFound
 
 from . import selectors
@@ -135,7 +134,9 @@ def regions(request):
 
 
 @router.get(
-    "/countries", response={200: list[CountryOut], 422: ErrorOut}, summary="Countries and areas (UN M49, ISO 3166)"
+    "/countries",
+    response={200: list[CountryOut], 422: ErrorOut},
+    summary="Countries and areas (UN M49, ISO 3166)",
 )
 def countries(request, region: str | None = None):
     qs = Country.objects.select_related("region", "subregion")
@@ -160,7 +161,9 @@ def countries(request, region: str | None = None):
 
 
 @router.get(
-    "/sdg-targets", response={200: list[SdgTargetOut], 422: ErrorOut}, summary="SDG targets with their indicators"
+    "/sdg-targets",
+    response={200: list[SdgTargetOut], 422: ErrorOut},
+    summary="SDG targets with their indicators",
 )
 def sdg_targets(request, goal: int | None = None):
     qs = SdgTarget.objects.select_related("goal").prefetch_related("indicators")

@@ -96,13 +96,34 @@ def _vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
         "levels": [(lv.code, lv.label) for lv in Level.objects.all()],
         "stakeholder_types": [(s.code, s.label) for s in StakeholderType.objects.all()],
         "countries": sorted(((c.iso3, c.label) for c in Country.objects.all()), key=lambda x: x[1]),
-        "regions": sorted(
-            ((r.m49, r.label) for r in Region.objects.exclude(kind=Region.INTERMEDIATE)),
-            key=lambda x: x[1],
-        ),
+        # Regions, sub-regions and intermediate regions (e.g. 011 Western Africa): the index
+        # tags each country with all three, so each needs a name.
+        "regions": sorted(((r.m49, r.label) for r in Region.objects.all()), key=lambda x: x[1]),
         "languages": [(lang.code, lang.label) for lang in Language.objects.all()],
     }
 
 
 def sdg_goal_list() -> QuerySet[SdgGoal]:
     return SdgGoal.objects.prefetch_related("targets__indicators")
+
+
+FACET_VOCABULARY = {
+    "objective": "objectives",
+    "principle": "principles",
+    "area": "areas",
+    "country": "countries",
+    "region": "regions",
+    "level": "levels",
+    "stakeholder_type": "stakeholder_types",
+    "language": "languages",
+}
+
+
+def facet_labels(facets: dict) -> dict[str, dict[str, str]]:
+    """{facet: {code: label}} for the facets present (years label themselves)."""
+    choices = vocabulary_choices() if facets else {}
+    labels: dict[str, dict[str, str]] = {}
+    for facet in facets:
+        vocabulary = FACET_VOCABULARY.get(facet)
+        labels[facet] = dict(choices.get(vocabulary, [])) if vocabulary else {}
+    return labels

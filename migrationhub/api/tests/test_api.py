@@ -82,7 +82,9 @@ def test_writes_need_a_token(reference, client):
     response = client.post("/api/v1/practices/", {}, content_type="application/json")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
-    bad = client.post("/api/v1/practices/", {}, content_type="application/json", HTTP_AUTHORIZATION="Bearer nope")
+    bad = client.post(
+        "/api/v1/practices/", {}, content_type="application/json", HTTP_AUTHORIZATION="Bearer nope"
+    )
     assert bad.status_code == 401
 
 
@@ -101,11 +103,17 @@ def test_create_practice_through_the_api(reference, client):
         "submit": True,
     }
     # when
-    response = client.post("/api/v1/practices/", payload, content_type="application/json", **bearer(member))
+    response = client.post(
+        "/api/v1/practices/", payload, content_type="application/json", **bearer(member)
+    )
     # then
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "submitted" and body["countries"] == ["PHL"] and body["organisation"] == org.slug
+    assert (
+        body["status"] == "submitted"
+        and body["countries"] == ["PHL"]
+        and body["organisation"] == org.slug
+    )
 
 
 def test_create_practice_field_errors(reference, client):
@@ -119,7 +127,9 @@ def test_create_practice_field_errors(reference, client):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
-    missing = client.post("/api/v1/practices/", {"title": "x"}, content_type="application/json", **bearer(member))
+    missing = client.post(
+        "/api/v1/practices/", {"title": "x"}, content_type="application/json", **bearer(member)
+    )
     assert missing.status_code == 422 and "organisation" in missing.json()["fields"]
 
 
@@ -137,7 +147,10 @@ def test_non_member_cannot_create_for_an_organisation(reference, client):
 def test_update_published_practice_is_409(reference, client):
     practice = make_published()
     response = client.patch(
-        f"/api/v1/practices/{practice.slug}", {"title": "New"}, content_type="application/json", **bearer(practice.created_by)
+        f"/api/v1/practices/{practice.slug}",
+        {"title": "New"},
+        content_type="application/json",
+        **bearer(practice.created_by),
     )
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
 
@@ -146,15 +159,30 @@ def test_organisation_create_and_update(reference, client):
     user = make_user()
     created = client.post(
         "/api/v1/organisations/",
-        {"name": "Migrant Workers Union", "stakeholder_type": "trade-union", "level": "national", "home_country": "NPL"},
+        {
+            "name": "Migrant Workers Union",
+            "stakeholder_type": "trade-union",
+            "level": "national",
+            "home_country": "NPL",
+        },
         content_type="application/json",
         **bearer(user),
     )
     assert created.status_code == 201, created.content
     slug = created.json()["slug"]
-    other = client.patch(f"/api/v1/organisations/{slug}", {"acronym": "MWU"}, content_type="application/json", **bearer(make_user()))
+    other = client.patch(
+        f"/api/v1/organisations/{slug}",
+        {"acronym": "MWU"},
+        content_type="application/json",
+        **bearer(make_user()),
+    )
     assert other.status_code == 403
-    mine = client.patch(f"/api/v1/organisations/{slug}", {"acronym": "MWU"}, content_type="application/json", **bearer(user))
+    mine = client.patch(
+        f"/api/v1/organisations/{slug}",
+        {"acronym": "MWU"},
+        content_type="application/json",
+        **bearer(user),
+    )
     assert mine.status_code == 200 and mine.json()["acronym"] == "MWU"
     bad = client.post(
         "/api/v1/organisations/",
@@ -166,8 +194,18 @@ def test_organisation_create_and_update(reference, client):
 
 
 def test_organisation_directory_filters(reference, client):
-    make_organisation(name="Lagos Migrant Desk", stakeholder_type="local-authority", level="local", home_country="NGA")
-    make_organisation(name="Manila Recruiters Guild", stakeholder_type="private-sector", level="national", home_country="PHL")
+    make_organisation(
+        name="Lagos Migrant Desk",
+        stakeholder_type="local-authority",
+        level="local",
+        home_country="NGA",
+    )
+    make_organisation(
+        name="Manila Recruiters Guild",
+        stakeholder_type="private-sector",
+        level="national",
+        home_country="PHL",
+    )
     africa = client.get("/api/v1/organisations/", {"region": "002"}).json()
     assert [o["name"] for o in africa["items"]] == ["Lagos Migrant Desk"]
     local = client.get("/api/v1/organisations/", {"level": "local"}).json()
@@ -180,5 +218,10 @@ def test_revoked_token_is_refused(reference, client):
     user = make_user()
     token, key = api_token_create(user=user, name="t")
     api_token_revoke(user=user, token_id=token.pk)
-    response = client.post("/api/v1/organisations/", {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = client.post(
+        "/api/v1/organisations/",
+        {},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
     assert response.status_code == 401
