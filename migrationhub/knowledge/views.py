@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -38,15 +39,15 @@ FACET_ORDER = (
     "year",
 )
 FACET_TITLES = {
-    "objective": "GCM objective",
-    "region": "Region",
-    "country": "Country",
-    "level": "Level",
-    "stakeholder_type": "Stakeholder type",
-    "area": "Area of cooperation",
-    "principle": "Guiding principle",
-    "language": "Language",
-    "year": "Year",
+    "objective": gettext_lazy("GCM objective"),
+    "region": gettext_lazy("Region"),
+    "country": gettext_lazy("Country"),
+    "level": gettext_lazy("Level"),
+    "stakeholder_type": gettext_lazy("Stakeholder type"),
+    "area": gettext_lazy("Area of cooperation"),
+    "principle": gettext_lazy("Guiding principle"),
+    "language": gettext_lazy("Language"),
+    "year": gettext_lazy("Year"),
 }
 
 
@@ -85,7 +86,7 @@ def practice_list(request):
         facets.append(
             {
                 "name": name,
-                "title": _(FACET_TITLES[name]),
+                "title": FACET_TITLES[name],
                 "values": values,
                 # The template folds values after the eighth under "More": open it when one
                 # of them is chosen, so that a chosen filter is never hidden.
@@ -134,6 +135,9 @@ def practice_detail(request, slug):
         "assignment": assignment,
         "review_history": selectors.review_history(practice) if show_review else [],
         "panel": practice.assignments.select_related("reviewer") if show_review else [],
+        # Single-blind review: the submitting organisation sees what reviewers decided and why,
+        # not who they are; platform admins and fellow reviewers see names.
+        "reviewers_visible": user.is_staff or assignment is not None,
         "declaration_form": DeclarationForm(),
         "decision_form": DecisionForm(),
         "translation_form": TranslationForm() if can_edit else None,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from migrationhub.core.errors import ApplicationError
 from migrationhub.core.forms import add_service_errors
@@ -20,11 +21,11 @@ from .indexing import KIND
 PAGE_SIZE = 30
 FACETS = ("stakeholder_type", "level", "region", "country", "objective")
 TITLES = {
-    "stakeholder_type": "Stakeholder type",
-    "level": "Level",
-    "region": "Region",
-    "country": "Country",
-    "objective": "GCM objective of expertise",
+    "stakeholder_type": gettext_lazy("Stakeholder type"),
+    "level": gettext_lazy("Level"),
+    "region": gettext_lazy("Region"),
+    "country": gettext_lazy("Country"),
+    "objective": gettext_lazy("GCM objective of expertise"),
 }
 
 
@@ -45,17 +46,17 @@ def organisation_list(request):
     )
     by_id = selectors.organisation_queryset().in_bulk([h.object_id for h in result.hits])
     labels = facet_labels(result.facets)
-    facets = [
-        {
-            "name": f,
-            "title": _(TITLES[f]),
-            "values": [
-                {"value": v, "label": labels[f].get(v, v), "count": n, "selected": v in filters[f]}
-                for v, n in result.facets.get(f, [])
-            ],
-        }
-        for f in FACETS
-    ]
+    facets = []
+    for f in FACETS:
+        values = [
+            {"value": v, "label": labels[f].get(v, v), "count": n, "selected": v in filters[f]}
+            for v, n in result.facets.get(f, [])
+        ]
+        # Values after the eighth fold under "More": open it when one of them is chosen.
+        more_selected = any(v["selected"] for v in values[8:])
+        facets.append(
+            {"name": f, "title": TITLES[f], "values": values, "more_selected": more_selected}
+        )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
