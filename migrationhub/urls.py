@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("migrationhub.knowledge.review_urls")),
     path("organisations/", include("migrationhub.organisations.urls")),
     path("objectives/", include("migrationhub.taxonomy.urls")),
+    path("remittances/", include("migrationhub.remittances.urls")),
     path("", include("migrationhub.web.urls")),
     prefix_default_language=False,
 )

@@ -7,6 +7,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from migrationhub.knowledge.api import router as knowledge_router
 from migrationhub.knowledge.open_data_api import router as open_data_router
 from migrationhub.organisations.api import router as organisations_router
+from migrationhub.remittances.api import router as remittances_router
 from migrationhub.taxonomy.api import router as taxonomy_router
 
 from . import errors
@@ -33,3 +34,4 @@ api.add_router("/reference/", taxonomy_router)
 api.add_router("/organisations/", organisations_router)
 api.add_router("/practices/", knowledge_router)
 api.add_router("/open-data/", open_data_router)
+api.add_router("/remittances/", remittances_router)

@@ -91,7 +91,7 @@ class SenderOutcome:
     """What happens to an amount a sender hands over, the fee included.
 
     `received` is in the paid-out currency; every other amount is in the sent currency.
-    Invariant: received_value + total_cost == amount_paid.
+    Invariant: received_value + total_cost == amount_paid (to Decimal's 28 significant digits).
     """
 
     amount_paid: Decimal

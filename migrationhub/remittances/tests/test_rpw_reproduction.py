@@ -101,3 +101,35 @@ def test_g20_sending_average_reproduces_the_published_figures(rpw_data):
         )
         # then
         assert average.quantize(Decimal("0.01")) == figure
+
+
+def test_the_api_serves_the_reproduced_averages(rpw_data, client):
+    # given the World Bank's published corridor averages
+    published = published_corridor_averages()
+    # when a client reads every computed corridor average through the API
+    served, page = {}, 1
+    while True:
+        body = client.get("/api/v1/remittances/corridors/", {"page": page, "page_size": 200}).json()
+        for item in body["items"]:
+            served[(item["sending"], item["receiving"], item["quarter"])] = item
+        if page >= body["meta"]["pages"]:
+            break
+        page += 1
+    # then every corridor-quarter is there, with its number of quotes, within 0.0001 pp
+    assert len(served) == 2167
+    for key, item in served.items():
+        assert abs(Decimal(str(item["avg_total_cost_pct"])) - published[key]) <= TOLERANCE, key
+        assert item["quotes"] >= 1
+    # and the example of the issue reads as the World Bank published it
+    (item,) = client.get(
+        "/api/v1/remittances/corridors/?sending=GBR&receiving=NGA&quarter=2013Q1"
+    ).json()["items"]
+    assert item["quotes"] == 15
+    assert round(item["avg_total_cost_pct"], 4) == round(item["published_avg_total_cost_pct"], 4)
+
+
+def test_the_monitor_shows_the_real_series(rpw_data, client):
+    html = client.get("/remittances/monitor/").content.decode()
+    assert "2014Q2" in html and "7.90%" in html  # the global average RPW reported for Q2 2014
+    compare = client.get("/remittances/", {"sending": "GBR", "receiving": "NGA"})
+    assert compare.status_code == 200 and "Western Union" in compare.content.decode()

@@ -1,0 +1,52 @@
+"""Remittance forms: the sender's comparison and the corridor filters."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+
+
+class CompareForm(forms.Form):
+    sending = forms.ChoiceField(label=_("Sending from"))
+    receiving = forms.ChoiceField(label=_("Sending to"))
+    amount = forms.DecimalField(
+        label=_("Amount you pay, fee included"),
+        required=False,
+        min_value=Decimal(1),
+        max_value=selectors.MAX_AMOUNT,
+        decimal_places=2,
+        help_text=_("In the currency of the sending country. Empty: the amount the survey used."),
+    )
+    period = forms.ChoiceField(label=_("Survey"), required=False)
+
+    def __init__(self, *args, choices: dict, periods: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose = [("", _("Choose a country"))]
+        self.fields["sending"].choices = choose + choices["sending"]
+        self.fields["receiving"].choices = choose + choices["receiving"]
+        self.fields["period"].choices = [("", _("Latest"))] + [(p, p) for p in periods or []]
+
+
+class CorridorFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Quarter"), required=False)
+    sending = forms.ChoiceField(label=_("Sending from"), required=False)
+    receiving = forms.ChoiceField(label=_("Sending to"), required=False)
+    above_5 = forms.BooleanField(label=_("Only corridors above 5%"), required=False)
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("corridor", _("Corridor")),
+            ("cheapest", _("Cheapest first")),
+            ("dearest", _("Dearest first")),
+        ],
+    )
+
+    def __init__(self, *args, choices: dict, periods: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        anyone = [("", _("Any"))]
+        self.fields["period"].choices = [(p, p) for p in reversed(periods)]
+        self.fields["sending"].choices = anyone + choices["sending"]
+        self.fields["receiving"].choices = anyone + choices["receiving"]

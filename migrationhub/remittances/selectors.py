@@ -1,0 +1,522 @@
+"""Remittance reads: corridors and their indicators, the monitoring series, and the sender's
+comparison ("I send X from A to B: what arrives with each provider, and what is lost").
+
+Every function here reads; none writes. Each fetches what its page or endpoint shows in a fixed
+number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from migrationhub.taxonomy.models import Country
+
+from . import costs
+from .errors import CorridorNotFound
+from .models import (
+    Corridor,
+    CorridorStat,
+    IndicatorValue,
+    Provider,
+    PublishedCorridorCost,
+    Quote,
+    RemittanceFlow,
+    Service,
+)
+
+HEADLINE_BAND = 200
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal(1_000_000)
+GLOBAL_INDICATORS = (
+    IndicatorValue.GLOBAL_AVERAGE,
+    IndicatorValue.GLOBAL_WEIGHTED_AVERAGE,
+    IndicatorValue.GLOBAL_SMART,
+    IndicatorValue.SHARE_UNDER_5,
+    IndicatorValue.CORRIDORS_ABOVE_5,
+)
+PROVIDER_TYPE_LABELS = dict(Provider.TYPES)
+SPEED_LABELS = dict(Service.SPEEDS)
+INSTRUMENT_LABELS = dict(Service.INSTRUMENTS)
+
+
+def money(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+# --- Corridors and periods ---------------------------------------------------------------------
+
+
+def periods(band: int = HEADLINE_BAND) -> list[str]:
+    """The periods that have indicators, oldest first."""
+    return sorted(
+        IndicatorValue.objects.filter(band_usd=band, indicator=IndicatorValue.GLOBAL_AVERAGE)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def corridor_get(sending: str, receiving: str) -> Corridor:
+    corridor = (
+        Corridor.objects.select_related("sending", "receiving")
+        .filter(sending__iso3=(sending or "").upper(), receiving__iso3=(receiving or "").upper())
+        .first()
+    )
+    if corridor is None:
+        raise CorridorNotFound(f"No remittance prices are known from {sending} to {receiving}.")
+    return corridor
+
+
+def corridor_stats(
+    *,
+    sending: str | None = None,
+    receiving: str | None = None,
+    period: str | None = None,
+    band: int = HEADLINE_BAND,
+    above_5: bool | None = None,
+) -> QuerySet[CorridorStat]:
+    """Computed corridor indicators, filtered; the corridor and its countries come along."""
+    stats = CorridorStat.objects.filter(band_usd=band).select_related(
+        "corridor__sending", "corridor__receiving"
+    )
+    if sending:
+        stats = stats.filter(corridor__sending__iso3=sending.upper())
+    if receiving:
+        stats = stats.filter(corridor__receiving__iso3=receiving.upper())
+    if period:
+        stats = stats.filter(period=period.upper())
+    if above_5 is not None:
+        stats = stats.filter(above_5=above_5)
+    return stats.order_by("period", "corridor__sending__iso3", "corridor__receiving__iso3")
+
+
+def published_for(stats) -> dict[tuple[int, str], Decimal]:
+    """The World Bank's published averages for these corridor stats, in one query."""
+    stats = list(stats)
+    if not stats:
+        return {}
+    rows = PublishedCorridorCost.objects.filter(
+        corridor_id__in={s.corridor_id for s in stats}, quarter__in={s.period for s in stats}
+    ).values_list("corridor_id", "quarter", "average_pct")
+    return {(corridor_id, quarter): value for corridor_id, quarter, value in rows}
+
+
+def published_series(
+    *, sending: str | None = None, receiving: str | None = None, quarter: str | None = None
+) -> QuerySet[PublishedCorridorCost]:
+    rows = PublishedCorridorCost.objects.select_related("corridor__sending", "corridor__receiving")
+    if sending:
+        rows = rows.filter(corridor__sending__iso3=sending.upper())
+    if receiving:
+        rows = rows.filter(corridor__receiving__iso3=receiving.upper())
+    if quarter:
+        rows = rows.filter(quarter=quarter.upper())
+    return rows.order_by("corridor__sending__iso3", "corridor__receiving__iso3", "quarter")
+
+
+def indicator_values(
+    *,
+    period: str | None = None,
+    indicator: str | None = None,
+    group: str | None = None,
+    band: int = HEADLINE_BAND,
+) -> QuerySet[IndicatorValue]:
+    values = IndicatorValue.objects.filter(band_usd=band)
+    if period:
+        values = values.filter(period=period.upper())
+    if indicator:
+        values = values.filter(indicator=indicator)
+    if group is not None:
+        values = values.filter(group=group)
+    return values.order_by("period", "indicator", "group")
+
+
+@dataclass
+class PeriodSummary:
+    """The global indicators of one period, and where SDG 10.c stands."""
+
+    period: str
+    global_average: Decimal | None = None
+    quotes: int = 0
+    weighted_average: Decimal | None = None
+    weighted_corridors: int = 0
+    smart: Decimal | None = None
+    smart_corridors: int = 0
+    share_under_5: Decimal | None = None
+    corridors: int = 0
+    corridors_above_5: int = 0
+
+    @property
+    def sdg_global_below_3(self) -> bool:
+        return self.global_average is not None and self.global_average < costs.SDG_GLOBAL_TARGET_PCT
+
+    @property
+    def sdg_no_corridor_above_5(self) -> bool:
+        return self.corridors > 0 and self.corridors_above_5 == 0
+
+
+def period_summaries(band: int = HEADLINE_BAND) -> list[PeriodSummary]:
+    """One summary per period, oldest first."""
+    summaries: dict[str, PeriodSummary] = {}
+    for value in IndicatorValue.objects.filter(band_usd=band, indicator__in=GLOBAL_INDICATORS):
+        s = summaries.setdefault(value.period, PeriodSummary(period=value.period))
+        if value.indicator == IndicatorValue.GLOBAL_AVERAGE:
+            s.global_average, s.quotes = value.value, value.count
+        elif value.indicator == IndicatorValue.GLOBAL_WEIGHTED_AVERAGE:
+            s.weighted_average, s.weighted_corridors = value.value, value.count
+        elif value.indicator == IndicatorValue.GLOBAL_SMART:
+            s.smart, s.smart_corridors = value.value, value.count
+        elif value.indicator == IndicatorValue.SHARE_UNDER_5:
+            s.share_under_5, s.corridors = value.value, value.count
+        else:
+            s.corridors_above_5 = int(value.value or 0)
+    return [summaries[p] for p in sorted(summaries)]
+
+
+@dataclass
+class GroupRow:
+    group: str
+    label: str
+    average: Decimal
+    quotes: int
+
+
+@dataclass
+class Monitor:
+    """What the monitoring page shows for one period, with the series behind its charts."""
+
+    period: str
+    periods: list[str]
+    summary: PeriodSummary | None
+    summaries: list[PeriodSummary]
+    regions: dict[str, dict[str, Decimal]]  # region -> period -> average
+    provider_types: list[GroupRow]
+    cheapest: list[CorridorStat]
+    dearest: list[CorridorStat]
+
+
+def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10) -> Monitor:
+    summaries = period_summaries(band)
+    known = [s.period for s in summaries]
+    period = period if period in known else (known[-1] if known else "")
+    regions: dict[str, dict[str, Decimal]] = {}
+    for value in indicator_values(indicator=IndicatorValue.REGION_AVERAGE, band=band):
+        regions.setdefault(value.group, {})[value.period] = value.value
+    types = [
+        GroupRow(
+            group=v.group,
+            label=str(PROVIDER_TYPE_LABELS.get(v.group, v.group)),
+            average=v.value,
+            quotes=v.count,
+        )
+        for v in indicator_values(
+            period=period, indicator=IndicatorValue.PROVIDER_TYPE_AVERAGE, band=band
+        )
+    ]
+    types.sort(key=lambda row: row.average)
+    stats = corridor_stats(period=period, band=band) if period else CorridorStat.objects.none()
+    return Monitor(
+        period=period,
+        periods=known,
+        summary=next((s for s in summaries if s.period == period), None),
+        summaries=summaries,
+        regions=dict(sorted(regions.items())),
+        provider_types=types,
+        cheapest=list(stats.order_by("average_pct")[:rows]),
+        dearest=list(stats.order_by("-average_pct")[:rows]),
+    )
+
+
+@dataclass
+class HistoryRow:
+    quarter: str
+    average: Decimal | None = None
+    quotes: int = 0
+    smart: Decimal | None = None
+    published: Decimal | None = None
+
+
+def corridor_history(corridor: Corridor, band: int = HEADLINE_BAND) -> list[HistoryRow]:
+    """Every quarter of the corridor: MigrationHub's figures and the World Bank's published ones."""
+    rows: dict[str, HistoryRow] = {}
+    for stat in CorridorStat.objects.filter(corridor=corridor, band_usd=band):
+        rows[stat.period] = HistoryRow(
+            quarter=stat.period, average=stat.average_pct, quotes=stat.quotes, smart=stat.smart_pct
+        )
+    for quarter, value in PublishedCorridorCost.objects.filter(corridor=corridor).values_list(
+        "quarter", "average_pct"
+    ):
+        rows.setdefault(quarter, HistoryRow(quarter=quarter)).published = value
+    return [rows[q] for q in sorted(rows)]
+
+
+def corridor_choices() -> dict[str, list[tuple[str, str]]]:
+    """Sending and receiving countries that have prices, as (ISO3, name), for the forms."""
+    pairs = set(CorridorStat.objects.values_list("corridor__sending_id", "corridor__receiving_id"))
+    ids = {i for pair in pairs for i in pair}
+    countries = {c.pk: c for c in Country.objects.filter(pk__in=ids)}
+    sending = sorted({countries[s] for s, _ in pairs}, key=lambda c: c.label)
+    receiving = sorted({countries[r] for _, r in pairs}, key=lambda c: c.label)
+    return {
+        "sending": [(c.iso3, c.label) for c in sending],
+        "receiving": [(c.iso3, c.label) for c in receiving],
+    }
+
+
+def corridors_from(sending: str) -> list[Corridor]:
+    """The corridors with prices from one sending country."""
+    return list(
+        Corridor.objects.filter(sending__iso3=(sending or "").upper(), stats__isnull=False)
+        .select_related("sending", "receiving")
+        .distinct()
+        .order_by("receiving__title")
+    )
+
+
+def popular_corridors(limit: int = 8) -> list[Corridor]:
+    """The corridors of the latest quarter that carry the most remittances (bilateral flows)."""
+    known = periods()
+    if not known:
+        return []
+    corridors = list(
+        Corridor.objects.filter(stats__period=known[-1], stats__band_usd=HEADLINE_BAND)
+        .select_related("sending", "receiving")
+        .distinct()
+    )
+    flows = {
+        (s, r): v
+        for s, r, v in RemittanceFlow.objects.filter(kind=RemittanceFlow.BILATERAL).values_list(
+            "sending_id", "receiving_id", "usd_millions"
+        )
+    }
+    corridors.sort(key=lambda c: -(flows.get((c.sending_id, c.receiving_id)) or 0))
+    return corridors[:limit]
+
+
+def quotes(
+    *,
+    sending: str | None = None,
+    receiving: str | None = None,
+    period: str | None = None,
+    band: int | None = None,
+) -> QuerySet[Quote]:
+    rows = Quote.objects.select_related(
+        "service__provider", "service__corridor__sending", "service__corridor__receiving"
+    )
+    if sending:
+        rows = rows.filter(service__corridor__sending__iso3=sending.upper())
+    if receiving:
+        rows = rows.filter(service__corridor__receiving__iso3=receiving.upper())
+    if period:
+        rows = rows.filter(period=period.upper())
+    if band:
+        rows = rows.filter(band_usd=band)
+    return rows.order_by("period", "service__corridor_id", "band_usd", "total_cost_pct", "pk")
+
+
+# --- The sender's comparison -------------------------------------------------------------------
+
+
+@dataclass
+class Offer:
+    """One service, priced for the sender's amount."""
+
+    service_id: int
+    provider: str
+    provider_type: str
+    product: str
+    payment_instrument: str
+    access_point: str
+    pickup_method: str
+    speed: str
+    speed_label: str
+    coverage: str
+    transparent: bool
+    band_usd: int
+    fee: Decimal | None = None
+    fx_margin_pct: Decimal | None = None
+    margin_cost: Decimal | None = None
+    total_cost: Decimal | None = None
+    total_cost_pct: Decimal | None = None
+    received: Decimal | None = None
+    payout_currency: str = ""
+    received_value: Decimal | None = None
+    rank: int = 0
+    cheapest: bool = False
+    fastest: bool = False
+    in_smart: bool = False
+    reason: str = ""  # why an offer is not ranked
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank > 0
+
+
+@dataclass
+class Comparison:
+    corridor: Corridor
+    period: str
+    periods: list[str]
+    amount: Decimal
+    currency: str
+    band_usd: int
+    band_amount: Decimal
+    offers: list[Offer] = field(default_factory=list)
+    not_ranked: list[Offer] = field(default_factory=list)
+    stat: CorridorStat | None = None
+    surveyed_on: object = None
+
+    @property
+    def cheapest(self) -> Offer | None:
+        return self.offers[0] if self.offers else None
+
+    @property
+    def dearest(self) -> Offer | None:
+        return self.offers[-1] if self.offers else None
+
+    @property
+    def fastest(self) -> Offer | None:
+        return next((o for o in self.offers if o.fastest), None)
+
+    @property
+    def smart_offers(self) -> list[Offer]:
+        return [o for o in self.offers if o.in_smart]
+
+
+def _most_common(values):
+    return Counter(values).most_common(1)[0][0] if values else None
+
+
+def comparison(
+    sending: str, receiving: str, amount: Decimal | None = None, period: str | None = None
+) -> Comparison:
+    """Every provider in the corridor, ranked by what arrives for `amount` (fee included).
+
+    Quotes were collected for two amounts (the equivalent of USD 200 and 500); the sender's amount
+    is priced with the fee and rates of the nearer of the two, as a share of it. Providers that
+    did not disclose their exchange rate cannot be ranked: what arrives is unknown.
+    """
+    corridor = corridor_get(sending, receiving)
+    known = sorted(
+        Quote.objects.filter(service__corridor=corridor)
+        .values_list("period", flat=True)
+        .distinct(),
+        reverse=True,
+    )
+    if not known:
+        raise CorridorNotFound(f"No remittance prices are known from {sending} to {receiving}.")
+    period = period.upper() if period and period.upper() in known else known[0]
+    rows = list(
+        Quote.objects.filter(service__corridor=corridor, period=period).select_related(
+            "service__provider"
+        )
+    )
+    currency = _most_common([q.currency_sent for q in rows if q.band_usd == HEADLINE_BAND]) or (
+        rows[0].currency_sent
+    )
+    band_amounts = {
+        band: _most_common(
+            [q.amount_sent for q in rows if q.band_usd == band and q.currency_sent == currency]
+        )
+        for band in costs.BANDS_USD
+    }
+    band_amounts = {band: value for band, value in band_amounts.items() if value}
+    if amount is None or amount <= 0:
+        amount = band_amounts.get(HEADLINE_BAND) or next(iter(band_amounts.values()))
+    amount = min(money(amount), MAX_AMOUNT)
+    band = min(band_amounts, key=lambda b: (abs(band_amounts[b] - amount), b))
+    by_service: dict[int, dict[int, Quote]] = {}
+    for quote in rows:
+        by_service.setdefault(quote.service_id, {})[quote.band_usd] = quote
+    smart_services = _smart_services(rows)
+    offers, not_ranked = [], []
+    for bands in by_service.values():
+        quote = bands.get(band) or next(iter(bands.values()))
+        offer = _offer(quote, amount, band_amounts.get(quote.band_usd) or quote.amount_sent)
+        offer.in_smart = quote.service_id in smart_services
+        (offers if offer.received_value is not None else not_ranked).append(offer)
+    offers.sort(key=lambda o: (-o.received_value, costs.SPEED_RANK.get(o.speed, 99), o.provider))
+    for rank, offer in enumerate(offers, start=1):
+        offer.rank = rank
+    if offers:
+        offers[0].cheapest = True
+        min(offers, key=lambda o: (costs.SPEED_RANK.get(o.speed, 99), o.rank)).fastest = True
+    not_ranked.sort(key=lambda o: o.provider)
+    return Comparison(
+        corridor=corridor,
+        period=period,
+        periods=known,
+        amount=amount,
+        currency=currency,
+        band_usd=band,
+        band_amount=band_amounts[band],
+        offers=offers,
+        not_ranked=not_ranked,
+        stat=CorridorStat.objects.filter(
+            corridor=corridor, period=period, band_usd=HEADLINE_BAND
+        ).first(),
+        surveyed_on=max((q.surveyed_on for q in rows if q.surveyed_on), default=None),
+    )
+
+
+def _smart_services(rows: list[Quote]) -> set[int]:
+    """The services behind the corridor's SmaRT: the three cheapest qualifying (USD 200)."""
+    qualifying = sorted(
+        (
+            q
+            for q in rows
+            if q.band_usd == HEADLINE_BAND and q.transparent and q.service.smart_access
+        ),
+        key=lambda q: q.total_cost_pct,
+    )
+    return {q.service_id for q in qualifying[: costs.SMART_SERVICES]}
+
+
+def _offer(quote: Quote, amount: Decimal, band_amount: Decimal) -> Offer:
+    service = quote.service
+    offer = Offer(
+        service_id=service.pk,
+        provider=service.provider.name,
+        provider_type=str(PROVIDER_TYPE_LABELS.get(service.provider.type, service.provider.type)),
+        product=service.product,
+        payment_instrument=str(INSTRUMENT_LABELS.get(service.payment_instrument, "")),
+        access_point=service.access_point,
+        pickup_method=service.pickup_method,
+        speed=service.speed,
+        speed_label=str(SPEED_LABELS.get(service.speed, "")),
+        coverage=service.coverage,
+        transparent=quote.transparent,
+        band_usd=quote.band_usd,
+        payout_currency=quote.payout_currency,
+    )
+    # The sender's amount in this quote's currency, as the same share of the surveyed amount.
+    scale = quote.amount_sent / band_amount
+    own_amount = amount * scale
+    if not quote.transparent:
+        offer.reason = str(_("Exchange rate not disclosed: what arrives is unknown."))
+    elif quote.fee is None or not quote.fx_rate_offered or not quote.interbank_rate:
+        offer.reason = str(_("The survey did not record this provider's full price."))
+    elif quote.fee >= own_amount:
+        offer.reason = str(_("The fee is more than the amount."))
+    if offer.reason:
+        offer.fee = money(quote.fee / scale) if quote.fee is not None else None
+        return offer
+    outcome = costs.sender_outcome(
+        amount=own_amount,
+        fee=quote.fee,
+        offered_rate=quote.fx_rate_offered,
+        interbank_rate=quote.interbank_rate,
+    )
+    offer.fee = money(outcome.fee / scale)
+    offer.fx_margin_pct = outcome.fx_margin_pct.quantize(CENT)
+    offer.margin_cost = money(outcome.margin_cost / scale)
+    offer.total_cost = money(outcome.total_cost / scale)
+    offer.total_cost_pct = outcome.total_cost_pct.quantize(CENT)
+    offer.received_value = money(outcome.received_value / scale)
+    if quote.payout_currency:
+        offer.received = money(outcome.received)
+    return offer
