@@ -248,8 +248,20 @@ def to_scaled(value: Decimal) -> int:
     return int(value.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN).scaleb(SCALE))
 
 
-def _from_scaled(total: int, count: int) -> Decimal:
-    return quantize(Decimal(int(total)) / Decimal(int(count)) / _SCALE_FACTOR)
+_TO_OUTPUT = 10 ** (SCALE - 8)  # from 10**-SCALE to the 10**-8 of OUTPUT_PLACES
+
+
+def _rounded_means(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """sums / counts in units of 10**-8 percent, rounded half-even: exact integer arithmetic,
+    the same result as `quantize(Decimal(sum) / count / 10**SCALE)`, for a whole array at once."""
+    den = np.maximum(counts, 1).astype(np.int64) * _TO_OUTPUT
+    q, r = np.divmod(sums.astype(np.int64), den)
+    twice = 2 * r
+    return q + ((twice > den) | ((twice == den) & (q % 2 == 1)))
+
+
+def _output(units) -> Decimal:
+    return Decimal(int(units)).scaleb(-8)
 
 
 def _index(values: Iterable[str]) -> tuple[list[str], dict[str, int]]:
@@ -456,37 +468,71 @@ class GroupFigure:
     quotes: int
 
 
+class Figures(Sequence):
+    """Figures computed as exact integer arrays, turned into dataclasses of Decimals on access.
+
+    The computation is complete when `compute_indicators` returns; making tens of thousands of
+    Decimal objects is representation, paid by whoever reads the figures (and only for those).
+    """
+
+    def __init__(self, size: int, make):
+        self._size, self._make = size, make
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._make(i) for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        return self._make(index)
+
+
 @dataclass
 class Indicators:
-    corridors: list[CorridorFigure] = field(default_factory=list)
+    corridors: Sequence[CorridorFigure] = field(default_factory=list)
     periods: list[PeriodFigure] = field(default_factory=list)
-    groups: list[GroupFigure] = field(default_factory=list)
+    groups: Sequence[GroupFigure] = field(default_factory=list)
 
 
 def _group_figures(
-    table: QuoteTable, kind: str, group_of_quote: np.ndarray, labels: Sequence[str]
-) -> list[GroupFigure]:
-    counted = table.transparent & (group_of_quote >= 0)
-    n_groups = len(labels)
-    if not n_groups:
-        return []
-    key = table.period[counted] * n_groups + group_of_quote[counted]
-    size = len(table.periods) * n_groups
-    sums = _exact_sums(key, table.cost[counted], size)
-    counts = np.bincount(key, minlength=size)
-    figures = []
-    for k in np.flatnonzero(counts):
-        p, g = divmod(int(k), n_groups)
-        figures.append(
-            GroupFigure(
-                period=table.periods[p],
-                kind=kind,
-                group=labels[g],
-                average=_from_scaled(sums[k], counts[k]),
-                quotes=int(counts[k]),
-            )
+    table: QuoteTable, kinds: Sequence[tuple[str, np.ndarray, Sequence[str]]]
+) -> Figures:
+    """Simple averages per period and group, for each (kind, group of each quote, labels)."""
+    parts = []
+    for kind, group_of_quote, labels in kinds:
+        n_groups = len(labels)
+        if not n_groups:
+            continue
+        counted = table.transparent & (group_of_quote >= 0)
+        key = table.period[counted] * n_groups + group_of_quote[counted]
+        size = len(table.periods) * n_groups
+        counts = np.bincount(key, minlength=size)
+        means = _rounded_means(_exact_sums(key, table.cost[counted], size), counts)
+        present = np.flatnonzero(counts)
+        parts.append((kind, labels, n_groups, present, means[present], counts[present]))
+    index = [(part, i) for part in parts for i in range(len(part[3]))]
+
+    def make(i: int) -> GroupFigure:
+        (kind, labels, n_groups, present, means, counts), j = index[i]
+        p, g = divmod(int(present[j]), n_groups)
+        return GroupFigure(
+            period=table.periods[p],
+            kind=kind,
+            group=labels[g],
+            average=_output(means[j]),
+            quotes=int(counts[j]),
         )
-    return figures
+
+    return Figures(len(index), make)
+
+
+# SmaRT averages at most three services: 6 is a multiple of every count, so the global SmaRT
+# (the mean of corridor means) is an exact integer sum over a common denominator.
+_SMART_LCD = 6
 
 
 def compute_indicators(
@@ -500,85 +546,91 @@ def compute_indicators(
     (`weighted_average` of corridor averages by `weights`, a flow per corridor), global SmaRT
     (simple average of the corridors' SmaRTs), corridors below 5% and above 5%.
     Per period and group: regional (receiving region), provider-type and country averages.
+    Every figure is exact to OUTPUT_PLACES (rounded half-even) but the weighted average (float64).
     """
     core = core_arrays(table)
-    n_corridors = len(table.corridors)
+    n_periods, n_corridors = len(table.periods), len(table.corridors)
     weights = weights or {}
     weight = np.array([float(weights.get(c) or 0.0) for c in table.corridors], dtype=np.float64)
     five = to_scaled(SDG_CORRIDOR_CEILING_PCT)
-    result = Indicators()
+    counts = core.corridor_count
+    present = np.flatnonzero(counts)
+    averages = _rounded_means(core.corridor_sum[present], counts[present])
+    smarts = _rounded_means(core.smart_sum[present], core.smart_count[present])
+    cheapest = _rounded_means(core.cheapest[present], np.ones(len(present), dtype=np.int64))
+    dearest = _rounded_means(core.dearest[present], np.ones(len(present), dtype=np.int64))
+
+    def corridor(i: int) -> CorridorFigure:
+        p, c = divmod(int(present[i]), n_corridors)
+        sending, receiving = table.corridors[c]
+        n_smart = int(core.smart_count[present[i]])
+        return CorridorFigure(
+            period=table.periods[p],
+            sending=sending,
+            receiving=receiving,
+            average=_output(averages[i]),
+            quotes=int(counts[present[i]]),
+            cheapest=_output(cheapest[i]),
+            dearest=_output(dearest[i]),
+            smart=_output(smarts[i]) if n_smart else None,
+            smart_services=n_smart,
+        )
+
+    # per period, in integers: 5% × count against each sum (no rounding at the threshold), and
+    # the corridors' SmaRT sums over the common denominator
+    period_of = present // n_corridors
+    sums, n = core.corridor_sum[present], counts[present]
+    under = np.bincount(period_of, weights=sums < five * n, minlength=n_periods)
+    above = np.bincount(period_of, weights=sums > five * n, minlength=n_periods)
+    smart_n = core.smart_count[present]
+    has_smart = smart_n > 0
+    smart_scaled = np.zeros(len(present), dtype=np.int64)
+    smart_scaled[has_smart] = core.smart_sum[present][has_smart] * (
+        _SMART_LCD // smart_n[has_smart]
+    )
+    smart_total = _exact_sums(period_of, smart_scaled, n_periods)
+    smart_corridors = np.bincount(period_of, weights=has_smart, minlength=n_periods).astype(int)
+    global_smart = _rounded_means(smart_total, smart_corridors * _SMART_LCD)
+    global_average = _rounded_means(core.global_sum, core.global_count)
+    corridors_in = np.bincount(period_of, minlength=n_periods)
+    means = core.corridor_sum[present] / n  # float64, for the weighted average only
+    w = weight[present % n_corridors]
+    weighted_sum = np.bincount(period_of, weights=means * w, minlength=n_periods)
+    weight_sum = np.bincount(period_of, weights=w, minlength=n_periods)
+    weighted_n = np.bincount(period_of, weights=w > 0, minlength=n_periods).astype(int)
+    periods = []
     for p, period in enumerate(table.periods):
-        block = slice(p * n_corridors, (p + 1) * n_corridors)
-        counts = core.corridor_count[block]
-        present = np.flatnonzero(counts)
-        sums = core.corridor_sum[block]
-        smart_counts = core.smart_count[block]
-        smart_sums = core.smart_sum[block]
-        smart_means = []
-        under = above = 0
-        for c in present:
-            total, count = int(sums[c]), int(counts[c])
-            # compare sum with 5% × count in integers: no rounding at the threshold
-            under += total < five * count
-            above += total > five * count
-            smart = None
-            if smart_counts[c]:
-                smart = _from_scaled(smart_sums[c], smart_counts[c])
-                smart_means.append(Decimal(int(smart_sums[c])) / int(smart_counts[c]))
-            sending, receiving = table.corridors[c]
-            result.corridors.append(
-                CorridorFigure(
-                    period=period,
-                    sending=sending,
-                    receiving=receiving,
-                    average=_from_scaled(total, count),
-                    quotes=count,
-                    cheapest=_from_scaled(core.cheapest[block][c], 1),
-                    dearest=_from_scaled(core.dearest[block][c], 1),
-                    smart=smart,
-                    smart_services=int(smart_counts[c]),
-                )
-            )
-        means = sums[present] / counts[present]  # float64, for the weighted average only
-        w = weight[present]
         weighted = None
-        if w.sum() > 0:
-            value = float(np.dot(means, w) / w.sum()) / _SCALE_FACTOR
+        if weight_sum[p] > 0:
+            value = float(weighted_sum[p] / weight_sum[p]) / _SCALE_FACTOR
             weighted = quantize(Decimal(repr(value)))
-        global_count = int(core.global_count[p])
-        result.periods.append(
+        periods.append(
             PeriodFigure(
                 period=period,
-                global_average=(
-                    _from_scaled(core.global_sum[p], global_count) if global_count else None
-                ),
-                quotes=global_count,
-                corridors=len(present),
+                global_average=_output(global_average[p]) if core.global_count[p] else None,
+                quotes=int(core.global_count[p]),
+                corridors=int(corridors_in[p]),
                 weighted_average=weighted,
-                weighted_corridors=int((w > 0).sum()),
-                smart=(
-                    quantize(sum(smart_means, Decimal(0)) / len(smart_means) / _SCALE_FACTOR)
-                    if smart_means
-                    else None
-                ),
-                smart_corridors=len(smart_means),
-                corridors_under_5=int(under),
-                corridors_above_5=int(above),
+                weighted_corridors=int(weighted_n[p]),
+                smart=_output(global_smart[p]) if smart_corridors[p] else None,
+                smart_corridors=int(smart_corridors[p]),
+                corridors_under_5=int(under[p]),
+                corridors_above_5=int(above[p]),
             )
         )
-    result.groups += _group_figures(
-        table, REGION, table.corridor_region[table.corridor], table.regions
-    )
-    result.groups += _group_figures(table, PROVIDER_TYPE, table.provider_type, table.provider_types)
     sending_labels, sending_ix = _index(s for s, _ in table.corridors)
     receiving_labels, receiving_ix = _index(r for _, r in table.corridors)
     sending_of = np.array([sending_ix[s] for s, _ in table.corridors], dtype=np.int64)
     receiving_of = np.array([receiving_ix[r] for _, r in table.corridors], dtype=np.int64)
-    if n_corridors:
-        result.groups += _group_figures(
-            table, SENDING_COUNTRY, sending_of[table.corridor], sending_labels
-        )
-        result.groups += _group_figures(
-            table, RECEIVING_COUNTRY, receiving_of[table.corridor], receiving_labels
-        )
-    return result
+    groups = _group_figures(
+        table,
+        [
+            (REGION, table.corridor_region[table.corridor], table.regions),
+            (PROVIDER_TYPE, table.provider_type, table.provider_types),
+            (SENDING_COUNTRY, sending_of[table.corridor], sending_labels),
+            (RECEIVING_COUNTRY, receiving_of[table.corridor], receiving_labels),
+        ]
+        if n_corridors
+        else [],
+    )
+    return Indicators(corridors=Figures(len(present), corridor), periods=periods, groups=groups)
