@@ -9,10 +9,12 @@ from migrationhub.api.router import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
+    # Inside the language prefix, so that switching from /fr/… resolves the page in French
+    # before translating its address into the chosen language.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("migrationhub.accounts.urls")),
     path("practices/", include("migrationhub.knowledge.urls")),

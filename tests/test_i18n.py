@@ -171,12 +171,6 @@ def test_language_switcher(client, reference):
     assert 'dir="rtl"' in client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="set_language is outside i18n_patterns: on /fr/… it runs in English, cannot resolve the"
-    " /fr/ path and sends the reader back to the French page. Moving the set_language path into"
-    " i18n_patterns (migrationhub/urls.py) fixes it; then remove this marker.",
-)
 @pytest.mark.parametrize(("page", "lang", "target"), [("/fr/practices/", "ar", "/ar/practices/")])
 def test_language_switcher_from_a_translated_page(client, reference, page, lang, target):
     response = switch_language(client, page, lang)
