@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from migrationhub.core.errors import ValidationFailed
-from migrationhub.taxonomy.models import Country, Region
+from migrationhub.taxonomy.models import Country
 
 from . import costs, importers
 from .importers import QuoteRecord, Reference
@@ -65,42 +65,9 @@ def open_data_file(name: str):
 # --- Reference data ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def former_areas_ensure() -> int:
-    """Add the areas RPW surveys that UN M49 no longer lists (data/remittances/former_areas.csv).
-
-    RPW priced the Netherlands–Netherlands Antilles corridor until 2015, years after the
-    Antilles were dissolved (2010); without the area its ten published corridor-quarters could
-    not be reproduced. The row keeps its historic M49 code (530) and ISO 3166-3 code (ANT).
-    """
-    created = 0
-    for row in _csv_rows("former_areas.csv"):
-        if Country.objects.filter(iso3=row["iso3"]).exists():
-            continue
-        regions = {
-            r.m49: r
-            for r in Region.objects.filter(
-                m49__in=[row["region_m49"], row["subregion_m49"], row["intermediate_region_m49"]]
-            )
-        }
-        Country.objects.create(
-            iso3=row["iso3"],
-            m49=row["m49"],
-            title=row["name"],
-            names={"en": row["name"]},
-            currency=row["currency"],
-            region=regions.get(row["region_m49"]),
-            subregion=regions.get(row["subregion_m49"]),
-            intermediate_region=regions.get(row["intermediate_region_m49"]),
-        )
-        created += 1
-    return created
-
-
 def wb_regions() -> dict[str, str]:
     """World Bank region per ISO3 (RPW's regional averages group receiving countries by it)."""
     regions = {row["iso3"]: row["wb_region"] for row in _csv_rows("wb_regions.csv")}
-    regions.update({row["iso3"]: row["wb_region"] for row in _csv_rows("former_areas.csv")})
     return regions
 
 
@@ -331,7 +298,6 @@ def quotes_import_file(
     *, actor, lines: Iterable[str], layout: str, source: str | None = None, file_name: str = ""
 ) -> dict[str, int]:
     """Read and import a file in the RPW (`rpw`) or national collector (`collector`) layout."""
-    former_areas_ensure()
     ref = reference()
     if layout == "rpw":
         records = importers.read_rpw_quotes(lines, ref)
@@ -537,7 +503,7 @@ def flows_load(
 def remittances_load_shipped(*, actor=None) -> dict[str, int]:
     """Load everything shipped in data/remittances: flows, the published series, the RPW quotes
     (which recomputes the indicators). Idempotent."""
-    counts = {"former_areas": former_areas_ensure()}
+    counts: dict[str, int] = {}
     with (
         open_data_file(INFLOWS_FILE) as inflows,
         open_data_file(OUTFLOWS_FILE) as outflows,

@@ -176,7 +176,34 @@ def _load_m49() -> dict[str, int]:
                 "sids": bool(row["Small Island Developing States (SIDS)"].strip()),
             },
         )
+    _load_former_areas()
     return {"regions": Region.objects.count(), "countries": Country.objects.count()}
+
+
+def _load_former_areas() -> None:
+    """Areas that UN M49 no longer lists but historical data still use (m49/former_areas.csv),
+    e.g. the Netherlands Antilles (M49 530, ISO 3166-3 ANT, dissolved in 2010), which the World
+    Bank's remittance price surveys priced until 2015."""
+    for row in _rows("m49/former_areas.csv"):
+        regions = {
+            r.m49: r
+            for r in Region.objects.filter(
+                m49__in=[row["region_m49"], row["subregion_m49"], row["intermediate_region_m49"]]
+            )
+        }
+        Country.objects.update_or_create(
+            iso3=row["iso3"],
+            defaults={
+                "m49": row["m49"],
+                "title": row["name"],
+                "names": {"en": row["name"]},
+                "currency": row["currency"],
+                "region": regions.get(row["region_m49"]),
+                "subregion": regions.get(row["subregion_m49"]),
+                "intermediate_region": regions.get(row["intermediate_region_m49"]),
+                "former": True,
+            },
+        )
 
 
 def _names(row: dict[str, str], prefix: str) -> dict[str, str]:

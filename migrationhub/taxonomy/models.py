@@ -141,6 +141,9 @@ class Country(Labelled):
     ldc = models.BooleanField(default=False)
     lldc = models.BooleanField(default=False)
     sids = models.BooleanField(default=False)
+    former = models.BooleanField(
+        default=False, help_text="No longer in UN M49 (kept because historical data use it)."
+    )
 
     class Meta:
         ordering = ["title"]

@@ -95,7 +95,9 @@ def _vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
         "areas": [(a.code, a.label) for a in Area.objects.all()],
         "levels": [(lv.code, lv.label) for lv in Level.objects.all()],
         "stakeholder_types": [(s.code, s.label) for s in StakeholderType.objects.all()],
-        "countries": sorted(((c.iso3, c.label) for c in Country.objects.all()), key=lambda x: x[1]),
+        "countries": sorted(
+            ((c.iso3, c.label) for c in Country.objects.filter(former=False)), key=lambda x: x[1]
+        ),
         # Regions, sub-regions and intermediate regions (e.g. 011 Western Africa): the index
         # tags each country with all three, so each needs a name.
         "regions": sorted(((r.m49, r.label) for r in Region.objects.all()), key=lambda x: x[1]),

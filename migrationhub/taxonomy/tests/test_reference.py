@@ -26,7 +26,9 @@ def test_counts(reference):
     assert SdgTarget.objects.count() == 169
     assert Region.objects.filter(kind=Region.REGION).count() == 5
     assert Region.objects.filter(kind=Region.SUBREGION).count() == 17
-    assert Country.objects.count() == 248  # 249 rows of the export less the non-M49 Taiwan row
+    # 249 rows of the export less the non-M49 Taiwan row, plus one former area (ANT)
+    assert Country.objects.filter(former=False).count() == 248
+    assert list(Country.objects.filter(former=True).values_list("iso3", flat=True)) == ["ANT"]
 
 
 def test_objective_20_has_its_resolution_title(reference):
