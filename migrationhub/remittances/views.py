@@ -17,6 +17,7 @@ PAGE_SIZE = 50
 
 def _reference_lines() -> list[charts.ReferenceLine]:
     return [
+        # xgettext:no-python-format
         charts.ReferenceLine(costs.SDG_GLOBAL_TARGET_PCT, _("SDG 10.c: 3% global"), "#1b6e3a"),
         charts.ReferenceLine(costs.SDG_CORRIDOR_CEILING_PCT, _("5%: no corridor above"), "#b3261e"),
     ]
