@@ -9,7 +9,16 @@ import html
 import re
 from dataclasses import dataclass, field
 
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+# Kana, CJK ideographs (extension A, unified, compatibility) and Hangul syllables.
+CJK_RANGES = (
+    ("\u3040", "\u30ff"),
+    ("\u3400", "\u4dbf"),
+    ("\u4e00", "\u9fff"),
+    ("\uac00", "\ud7af"),
+    ("\uf900", "\ufaff"),
+)
+CJK_CLASS = "".join(f"{first}-{last}" for first, last in CJK_RANGES)
+CJK = re.compile(f"[{CJK_CLASS}]+")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 12
 MARK_START, MARK_END = "\x02", "\x03"

@@ -7,6 +7,7 @@ from django.db import connection
 
 from migrationhub.core.management.base import MigrationhubCommand
 from migrationhub.search.backends import backend_for
+from migrationhub.search.services import bitmaps_rebuild
 
 
 class Command(MigrationhubCommand):
@@ -29,4 +30,5 @@ class Command(MigrationhubCommand):
                 continue
             if hasattr(module, "reindex_all"):
                 counts[config.label] = module.reindex_all()
+        counts["facet_bitsets"] = bitmaps_rebuild()
         return f"re-indexed: {counts}"

@@ -1,0 +1,66 @@
+"""Sets of documents as bitsets: a Python int whose bit i is set when document id i is in the set.
+
+Why: a search counts facets over every match, and a broad query matches tens of thousands of
+documents. A GROUP BY over (document, facet, value) rows costs a B-tree probe per matching document
+and facet, tens to hundreds of milliseconds at 100k documents on either database. With one bitset per
+facet value, a count is one AND and one popcount (`int.bit_count`), a few microseconds for 100k
+documents, and filters are ANDs of ORs. Document ids are dense (auto-increment), so a bitset costs
+max(id) / 8 bytes: 12.5 KB per value at 100k documents.
+
+Invariants: ids are non-negative; `from_ids` and `descending` are inverse up to order;
+`to_bytes(from_bytes(b)) == b` for any b without trailing zero bytes. No Django imports.
+"""
+
+from collections.abc import Iterable
+
+# For each byte value, the positions of its set bits, highest first.
+_BITS_DESC = [tuple(k for k in range(7, -1, -1) if byte >> k & 1) for byte in range(256)]
+_POPCOUNT = [len(bits) for bits in _BITS_DESC]
+
+
+def from_ids(ids: Iterable[int]) -> int:
+    """The bitset of `ids`, built in a bytearray (setting bits one by one in an int is quadratic)."""
+    ids = ids if isinstance(ids, list | tuple) else list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray(max(ids) // 8 + 1)
+    for i in ids:
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def to_bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+def from_bytes(data: bytes | memoryview | None) -> int:
+    return int.from_bytes(data or b"", "little")
+
+
+def union(bitsets: Iterable[int]) -> int:
+    result = 0
+    for bits in bitsets:
+        result |= bits
+    return result
+
+
+def descending(bits: int, skip: int = 0, count: int | None = None) -> list[int]:
+    """The ids in `bits`, highest first, after skipping `skip` of them, at most `count`."""
+    data = to_bytes(bits)
+    ids: list[int] = []
+    if count is not None and count <= 0:
+        return ids
+    for j in range(len(data) - 1, -1, -1):
+        byte = data[j]
+        if not byte:
+            continue
+        if skip >= _POPCOUNT[byte]:
+            skip -= _POPCOUNT[byte]
+            continue
+        base = j << 3
+        for k in _BITS_DESC[byte][skip:]:
+            ids.append(base | k)
+            if count is not None and len(ids) == count:
+                return ids
+        skip = 0
+    return ids

@@ -1,0 +1,562 @@
+"""The one search service, pinned on whichever database the suite runs on (SQLite and PostgreSQL).
+
+Documents go in through `search.services` directly: the search app is generic and knows nothing
+about practices or organisations.
+"""
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from migrationhub.search import services
+from migrationhub.search.selectors import search
+
+pytestmark = pytest.mark.django_db
+
+_ids = itertools.count(1)
+
+
+def index(title: str, body: str = "", *, kind: str = "practice", facets=None, sort_date=None):
+    return services.document_upsert(
+        kind=kind,
+        object_id=next(_ids),
+        title=title,
+        body=body,
+        sort_date=sort_date,
+        facets=facets or {},
+    )
+
+
+def titles(result) -> list[str]:
+    return [hit.title_html.replace("<mark>", "").replace("</mark>", "") for hit in result.hits]
+
+
+# -- ranking -----------------------------------------------------------------------------------
+
+
+def test_a_title_match_outranks_a_body_match():
+    # given: the title match sits between two body matches, so neither oldest-first nor
+    # newest-first order would put it first
+    index("Skills partnership", "Diaspora remittances fund local schools and clinics.")
+    title_match = index("Remittances through mobile wallets", "A pilot with two operators.")
+    index("Health partnership", "Diaspora remittances fund local clinics and schools.")
+
+    # when
+    result = search("remittances")
+
+    # then
+    assert result.hits[0].document_id == title_match.pk
+    assert result.hits[0].score > max(hit.score for hit in result.hits[1:])
+
+
+def test_more_matching_terms_in_the_title_rank_higher():
+    # given: all three contain both words; only the middle one has both in its title
+    index("Fair labour inspection", "A recruitment code of conduct agreed with employers.")
+    both = index("Fair recruitment corridor", "A labour inspection partnership with employers.")
+    index("Fair labour standards", "A recruitment code of practice agreed with employers.")
+
+    # when
+    result = search("fair recruitment")
+
+    # then
+    assert result.total == 3
+    assert result.hits[0].document_id == both.pk
+
+
+def test_a_document_mentioning_a_term_more_often_ranks_higher():
+    # given: three bodies of about the same length; the middle one says "returnees" three times
+    index("Programme A", "Support for returnees in the north and the south of the country.")
+    often = index("Programme B", "Returnees counsel returnees and returnees open businesses.")
+    index("Programme C", "Support for returnees in the east and the west of the country.")
+
+    # when
+    result = search("returnees")
+
+    # then
+    assert result.hits[0].document_id == often.pk
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("recruit", "Ethical recruitment of nurses"),
+        # stemming alone would not find these: "migra" and "remit" are not stems of the words
+        ("migra", "Labour migration statistics"),
+        ("remit", "Remittances through mobile wallets"),
+    ],
+)
+def test_a_word_prefix_finds_longer_words(query, text):
+    # given
+    index(text)
+    index("Consular assistance")
+
+    # when
+    result = search(query)
+
+    # then
+    assert titles(result) == [text]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("migrants", "Services for every migrant worker"),
+        ("recruiters", "Recruiting through public employment services"),
+        ("recruiting", "Licensing of private recruiters"),
+    ],
+)
+def test_inflected_words_find_each_other(query, text):
+    # given
+    index(text)
+    index("Consular assistance abroad")
+
+    # when
+    result = search(query)
+
+    # then
+    assert titles(result) == [text]
+
+
+def test_every_term_is_required():
+    # given
+    index("Fair recruitment of seasonal workers")
+    index("Fair visa fees for students")
+    index("Seasonal visa scheme")
+
+    # when
+    result = search("fair seasonal")
+
+    # then
+    assert titles(result) == ["Fair recruitment of seasonal workers"]
+    assert result.total == 1
+
+
+def test_query_syntax_characters_are_taken_as_words():
+    # given: characters that mean something to FTS5 or tsquery
+    index("Return and reintegration", "Assisted voluntary return.")
+
+    # when
+    result = search('return" OR NEAR(x) -reintegration* & !:*')
+
+    # then: no error; the words are just words (here "or", "near", "x" are not in the text)
+    assert result.total == 0
+    assert search("return -reintegration*").total == 1
+
+
+def test_accents_are_folded_on_both_sides():
+    # given
+    index("Intégration des migrants à Genève")
+
+    # when
+    result = search("integration geneve")
+
+    # then
+    assert result.total == 1
+
+
+# -- snippets ----------------------------------------------------------------------------------
+
+
+def test_matches_are_marked_in_the_title_and_the_snippet():
+    # given
+    index("Remittance costs", "Lowering remittance costs in the corridor to Ghana.")
+
+    # when
+    hit = search("remittance").hits[0]
+
+    # then
+    assert hit.title_html == "<mark>Remittance</mark> costs"
+    assert "<mark>remittance</mark>" in hit.snippet_html
+    assert "Ghana" in hit.snippet_html
+
+
+def test_html_in_documents_comes_back_escaped():
+    # given
+    index(
+        "Remittances <b>now</b>",
+        'Remittances <script>alert("x")</script> & mobile money for "families".',
+    )
+
+    # when
+    hit = search("remittances").hits[0]
+
+    # then: the only markup is ours; the document's own comes back escaped (PostgreSQL's
+    # snippets drop tags altogether, SQLite's keep them as text)
+    snippet = hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in snippet and ">" not in snippet and '"' not in snippet
+    assert "&amp; mobile money" in snippet and "&quot;families" in snippet
+    assert hit.title_html == "<mark>Remittances</mark> &lt;b&gt;now&lt;/b&gt;"
+    assert hit.snippet_html.startswith("<mark>Remittances</mark>")
+
+
+def test_a_document_without_a_match_in_the_body_still_gets_a_snippet():
+    # given
+    index("Remittances", "Mobile wallets for families in rural districts.")
+
+    # when
+    hit = search("remittances").hits[0]
+
+    # then
+    assert "Mobile wallets" in hit.snippet_html
+
+
+# -- facets and filters ------------------------------------------------------------------------
+
+
+def test_facet_counts_cover_every_match_not_just_the_page():
+    # given: 25 matching documents, 5 of them on objective 19
+    for n in range(25):
+        index(f"Diaspora investment {n}", facets={"objective": ["19" if n < 5 else "6"]})
+    index("Unrelated", facets={"objective": ["6"]})
+
+    # when
+    result = search("diaspora", facets=["objective"], limit=10)
+
+    # then
+    assert len(result.hits) == 10
+    assert result.total == 25
+    assert result.facets == {"objective": [("6", 20), ("19", 5)]}
+
+
+def test_facet_counts_are_ordered_by_count_then_value():
+    # given
+    index("A", facets={"country": ["PHL", "GHA"], "level": ["local"]})
+    index("B", facets={"country": ["GHA"], "level": ["local"]})
+    index("C", facets={"country": ["MEX"], "level": ["national"]})
+
+    # when
+    result = search("", facets=["country", "level"])
+
+    # then
+    assert result.facets == {
+        "country": [("GHA", 2), ("MEX", 1), ("PHL", 1)],
+        "level": [("local", 2), ("national", 1)],
+    }
+
+
+def test_filters_are_or_within_a_facet_and_and_across_facets():
+    # given
+    index("Bonds", facets={"objective": ["19"], "country": ["GHA"]})
+    index("Recruitment", facets={"objective": ["6"], "country": ["PHL"]})
+    index("Data", facets={"objective": ["1"], "country": ["PHL"]})
+
+    # when
+    either = search("", filters={"objective": ["6", "19"]})
+    both = search("", filters={"objective": ["6", "19"], "country": ["PHL"]})
+    none = search("", filters={"objective": ["19"], "country": ["PHL"]})
+
+    # then
+    assert sorted(titles(either)) == ["Bonds", "Recruitment"]
+    assert titles(both) == ["Recruitment"]
+    assert none.total == 0 and none.hits == []
+
+
+def test_facet_counts_respect_the_filters():
+    # given
+    index("Remittances A", facets={"objective": ["19"], "country": ["GHA"]})
+    index("Remittances B", facets={"objective": ["20"], "country": ["GHA", "SEN"]})
+    index("Remittances C", facets={"objective": ["20"], "country": ["PHL"]})
+
+    # when
+    result = search("remittances", filters={"country": ["GHA"]}, facets=["objective", "country"])
+
+    # then
+    assert result.total == 2
+    assert result.facets["objective"] == [("19", 1), ("20", 1)]
+    assert result.facets["country"] == [("GHA", 2), ("SEN", 1)]
+
+
+def test_a_facet_without_matches_comes_back_empty():
+    # given
+    index("Remittances", facets={"objective": ["19"]})
+
+    # when
+    result = search("remittances", facets=["objective", "region"])
+
+    # then
+    assert result.facets == {"objective": [("19", 1)], "region": []}
+
+
+def test_kinds_restrict_the_documents_searched():
+    # given
+    index("Migrant resource centre", kind="practice")
+    index("Migrant resource centre network", kind="organisation")
+
+    # when
+    practices = search("migrant", kinds=["practice"])
+    everything = search("migrant")
+
+    # then
+    assert [h.kind for h in practices.hits] == ["practice"]
+    assert practices.total == 1
+    assert everything.total == 2
+
+
+# -- pages and order ---------------------------------------------------------------------------
+
+
+def test_pages_follow_each_other_without_overlap():
+    # given
+    for n in range(7):
+        index(f"Labour mobility {n}", "labour " * (n + 1))
+
+    # when
+    pages = [search("labour", limit=3, offset=offset) for offset in (0, 3, 6)]
+
+    # then
+    ids = [h.document_id for page in pages for h in page.hits]
+    assert [len(page.hits) for page in pages] == [3, 3, 1]
+    assert len(set(ids)) == 7
+    assert all(page.total == 7 for page in pages)
+    assert ids == [h.document_id for h in search("labour", limit=7).hits]
+
+
+def test_an_empty_query_lists_everything_newest_first():
+    # given
+    index("Older", sort_date=dt.date(2019, 1, 1))
+    index("Newest", sort_date=dt.date(2024, 6, 1))
+    index("Middle", sort_date=dt.date(2021, 3, 1))
+
+    # when
+    result = search("   ")
+
+    # then
+    assert titles(result) == ["Newest", "Middle", "Older"]
+    assert result.total == 3
+
+
+def test_a_query_without_matches_is_empty():
+    # given
+    index("Remittances")
+
+    # when
+    result = search("xylophone", facets=["objective"])
+
+    # then
+    assert result.total == 0 and result.hits == [] and result.facets == {"objective": []}
+
+
+# -- Chinese, Japanese, Korean -----------------------------------------------------------------
+
+
+def test_a_chinese_run_of_three_or_more_characters_is_found():
+    # given
+    index("移民治理的地方伙伴关系", "城市与移民组织合作。")
+    index("劳动力流动", "季节性工人的公平招聘。")
+
+    # when
+    result = search("移民治理")
+
+    # then
+    assert result.total == 1
+    assert result.hits[0].title_html.startswith("<mark>移民治理</mark>")
+
+
+def test_a_two_character_chinese_run_is_found():
+    # given
+    index("劳动力流动", "季节性工人的公平招聘。")
+    index("地方伙伴关系", "城市与移民组织合作。")
+
+    # when
+    result = search("招聘")
+
+    # then
+    assert titles(result) == ["劳动力流动"]
+    assert "<mark>招聘</mark>" in result.hits[0].snippet_html
+
+
+def test_chinese_and_latin_terms_combine():
+    # given
+    index("IOM 移民治理", "Migration governance")
+    index("移民治理", "Local partnerships")
+
+    # when
+    result = search("移民治理 migration")
+
+    # then
+    assert titles(result) == ["IOM 移民治理"]
+
+
+# -- keeping the index in step -----------------------------------------------------------------
+
+
+def test_an_upsert_replaces_the_text_and_the_facets():
+    # given
+    index("Seasonal workers scheme", facets={"objective": ["6"]})
+    document = services.document_upsert(
+        kind="practice",
+        object_id=999,
+        title="Diaspora bonds",
+        body="",
+        facets={"objective": ["19"]},
+    )
+
+    # when
+    services.document_upsert(
+        kind="practice",
+        object_id=999,
+        title="Seasonal remittance accounts",
+        body="",
+        facets={"objective": ["20"]},
+    )
+
+    # then
+    assert search("diaspora").total == 0
+    seasonal = search("seasonal", facets=["objective"])
+    assert seasonal.total == 2
+    assert seasonal.facets["objective"] == [("20", 1), ("6", 1)]
+    assert {h.document_id for h in seasonal.hits} >= {document.pk}
+
+
+def test_a_deleted_document_leaves_the_index_and_the_counts():
+    # given
+    index("Diaspora bonds", facets={"objective": ["19"]})
+    services.document_upsert(
+        kind="organisation",
+        object_id=5,
+        title="Diaspora council",
+        body="",
+        facets={"objective": ["19", "20"]},
+    )
+
+    # when
+    services.document_delete(kind="organisation", object_id=5)
+
+    # then: gone from text matches, from listings, and from every count
+    result = search("diaspora", facets=["objective"])
+    assert titles(result) == ["Diaspora bonds"]
+    assert result.total == 1
+    assert result.facets["objective"] == [("19", 1)]
+    assert search("council").total == 0
+    everything = search("", facets=["objective"])
+    assert everything.total == 1
+    assert everything.facets["objective"] == [("19", 1)]
+    assert search("", kinds=["organisation"]).total == 0
+
+
+def test_bulk_added_documents_are_searchable_with_their_facets():
+    # given
+    rows = [
+        {
+            "kind": "practice",
+            "object_id": 10_000 + n,
+            "title": f"Border management {n}",
+            "body": "Integrated border management.",
+            "sort_date": dt.date(2020, 1, 1 + n),
+            "facets": {"level": ["regional" if n % 2 else "national"]},
+        }
+        for n in range(5)
+    ]
+
+    # when
+    added = services.documents_bulk_add(rows, batch_size=2)
+
+    # then
+    assert added == 5
+    result = search("border", facets=["level"])
+    assert result.total == 5
+    assert result.facets["level"] == [("national", 3), ("regional", 2)]
+    assert titles(search(""))[0] == "Border management 4"
+
+
+# -- broad queries: a bounded set of candidates is ranked --------------------------------------
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    """Rank everything up to 4 matches; past that, 2 title matches and 2 others."""
+    from migrationhub.search.backends import base
+
+    monkeypatch.setattr(base, "RANK_ALL", 4)
+    monkeypatch.setattr(base, "RANK_WINDOW", 2)
+
+
+def test_past_the_window_title_matches_and_the_newest_others_are_ranked_first(small_window):
+    # given: an old title match, old body matches, and newer body matches of varying relevance
+    old_title = index("Return migration", "Counselling.")
+    old_body = [index(f"Old {n}", "A note on return.") for n in range(3)]
+    strong = index("New strong", "Return, return and return again.")
+    weak = index("New weak", "Return once, among a great many other words about other things.")
+
+    # when
+    result = search("return", limit=10)
+
+    # then: the title match and the two newest others, by relevance; then the rest, newest first
+    assert result.total == 6
+    assert [h.document_id for h in result.hits] == [
+        old_title.pk,
+        strong.pk,
+        weak.pk,
+        old_body[2].pk,
+        old_body[1].pk,
+        old_body[0].pk,
+    ]
+    assert [h.score > 0 for h in result.hits] == [True] * 3 + [False] * 3
+
+
+def test_pages_past_the_window_continue_without_overlap(small_window):
+    # given
+    documents = [index(f"Labour mobility {n}", "labour " * (n % 3 + 1)) for n in range(9)]
+
+    # when
+    pages = [search("mobility", limit=4, offset=offset) for offset in (0, 4, 8)]
+
+    # then
+    ids = [h.document_id for page in pages for h in page.hits]
+    assert sorted(ids) == sorted(d.pk for d in documents)
+    assert [len(page.hits) for page in pages] == [4, 4, 1]
+
+
+def test_filters_apply_before_the_window_is_chosen(small_window):
+    # given: five matches on objective 6, and newer ones elsewhere
+    wanted = [index(f"Recruitment {n}", facets={"objective": ["6"]}) for n in range(5)]
+    for n in range(5):
+        index(f"Recruitment elsewhere {n}", facets={"objective": ["19"]})
+
+    # when
+    result = search("recruitment", filters={"objective": ["6"]}, limit=10)
+
+    # then
+    assert result.total == 5
+    assert sorted(h.document_id for h in result.hits) == sorted(d.pk for d in wanted)
+
+
+# -- counts stay true to what the database holds -----------------------------------------------
+
+
+def test_counts_forget_a_rolled_back_write():
+    # given
+    from django.db import transaction
+
+    index("Diaspora bonds", facets={"objective": ["19"]})
+    assert search("diaspora", facets=["objective"]).facets["objective"] == [("19", 1)]
+
+    # when: a write is seen (and cached) inside a transaction that then rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        index("Diaspora savings", facets={"objective": ["19", "20"]})
+        assert search("diaspora").total == 2
+        raise RuntimeError
+
+    # then
+    result = search("diaspora", facets=["objective"])
+    assert result.total == 1
+    assert result.facets["objective"] == [("19", 1)]
+
+
+def test_the_facet_bitsets_can_be_rebuilt_from_the_rows():
+    # given
+    index("Diaspora bonds", facets={"objective": ["19"]})
+    index("Diaspora council", kind="organisation", facets={"objective": ["19", "20"]})
+
+    # when
+    rebuilt = services.bitmaps_rebuild()
+
+    # then: two kinds, two objective values
+    assert rebuilt == 4
+    result = search("diaspora", kinds=["organisation"], facets=["objective"])
+    assert result.total == 1
+    assert result.facets["objective"] == [("19", 1), ("20", 1)]
