@@ -1,7 +1,11 @@
 """Search latency at 10k and 100k practices, on SQLite and PostgreSQL, beside its references.
 
     .venv/bin/python bench/search_bench.py [--sizes 10000,100000] [--backends sqlite,postgres]
-                                           [--repeat 2] [--no-http] [--keep]
+                                           [--repeat 2] [--no-http]
+                                           [--keep --workdir DIR, then --reuse --workdir DIR]
+
+--keep leaves the databases (SQLite files in --workdir, the PostgreSQL database) so that --reuse
+can measure them again without loading; for working on the backends, not for reported figures.
 
 For each size and database, a fresh database (a SQLite file in a temporary directory; the
 PostgreSQL database named by BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mh_bench,
