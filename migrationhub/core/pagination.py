@@ -26,10 +26,15 @@ class Page:
         return self.page > 1
 
 
+# Beyond any real listing; keeps OFFSET within the databases' 64-bit integers for absurd input.
+MAX_PAGE = 1_000_000
+
+
 def clamp(page: int | None, page_size: int | None) -> tuple[int, int]:
+    """A page number and size within bounds: size 1..MIGRATIONHUB_API_MAX_PAGE_SIZE, page 1..MAX_PAGE."""
     size = page_size or settings.MIGRATIONHUB_PAGE_SIZE
     size = max(1, min(size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
-    return max(1, page or 1), size
+    return max(1, min(page or 1, MAX_PAGE)), size
 
 
 def paginate(queryset, page: int | None = None, page_size: int | None = None) -> Page:

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.conf import settings
 from ninja import Query, Router, Schema, Status
 
 from migrationhub.api.auth import TokenAuth, request_user
 from migrationhub.api.schemas import ErrorOut, FacetValueOut, PageMeta
 from migrationhub.core.errors import NotFound
+from migrationhub.core.pagination import clamp
 from migrationhub.organisations.models import Organisation
 from migrationhub.taxonomy.selectors import facet_labels
 
@@ -177,8 +177,7 @@ def practice_list(request, filters: Query[PracticeFilters]):
     """Ranked full-text search (prefix words, stemming, highlighted snippets) over published
     practices; filters combine as AND across facets and OR within one; facet counts cover every
     match. Without `q`, the newest first."""
-    size = max(1, min(filters.page_size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
-    page = max(1, filters.page)
+    page, size = clamp(filters.page, filters.page_size)
     data = filters.dict()
     facet_filters = {f: data[f] for f in selectors.FACETS}
     facet_filters["country"] = [c.upper() for c in facet_filters["country"]]

@@ -1,11 +1,11 @@
 """Organisations over the API: directory search, profiles, create and update with a token."""
 
-from django.conf import settings
 from ninja import Query, Router, Schema, Status
 
 from migrationhub.api.auth import TokenAuth
 from migrationhub.api.schemas import ErrorOut, PageMeta
 from migrationhub.core.errors import NotFound
+from migrationhub.core.pagination import clamp
 from migrationhub.search.selectors import search
 
 from . import selectors, services
@@ -103,8 +103,7 @@ class OrganisationUpdateIn(Schema):
     "/", response={200: OrganisationPage, 422: ErrorOut}, summary="Search and filter the directory"
 )
 def organisation_list(request, filters: Query[OrganisationFilters]):
-    size = max(1, min(filters.page_size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
-    page = max(1, filters.page)
+    page, size = clamp(filters.page, filters.page_size)
     facet_filters = {
         "stakeholder_type": filters.stakeholder_type,
         "level": filters.level,

@@ -4,14 +4,13 @@ the sender's comparison, and bulk open data (CSV, JSON, HXL)."""
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from migrationhub.api.schemas import ErrorOut, PageMeta
 from migrationhub.core.errors import ValidationFailed
-from migrationhub.core.pagination import paginate
+from migrationhub.core.pagination import clamp, paginate
 
 from . import costs, exports, selectors
 
@@ -228,10 +227,6 @@ class RemittanceCompareQuery(Schema):
     quarter: str | None = None
 
 
-def _clamp(page: int, page_size: int) -> tuple[int, int]:
-    return max(1, page), max(1, min(page_size, settings.MIGRATIONHUB_API_MAX_PAGE_SIZE))
-
-
 @router.get(
     "/corridors/",
     response={200: CorridorCostPage, 422: ErrorOut},
@@ -242,7 +237,7 @@ def corridor_list(request, filters: Query[CorridorFilters]):
     the corridor's quotes whose provider disclosed its exchange rate, with SmaRT and the World
     Bank's published figure beside it. Filter by `sending`, `receiving` (ISO3), `quarter`
     (`2013Q1`), `band` (200 or 500), `above_5`."""
-    page_number, size = _clamp(filters.page, filters.page_size)
+    page_number, size = clamp(filters.page, filters.page_size)
     page = paginate(
         selectors.corridor_stats(
             sending=filters.sending,
@@ -332,7 +327,7 @@ def indicator_list(request, filters: Query[RemittanceIndicatorFilters]):
     share_corridors_under_5, corridors_above_5, region_average (group: World Bank region),
     provider_type_average (group: provider type; `digital_only` is the digital-only average),
     sending_country_average and receiving_country_average (group: ISO3)."""
-    page_number, size = _clamp(filters.page, filters.page_size)
+    page_number, size = clamp(filters.page, filters.page_size)
     page = paginate(
         selectors.indicator_values(
             period=filters.quarter,
@@ -363,7 +358,7 @@ def indicator_list(request, filters: Query[RemittanceIndicatorFilters]):
     summary="The World Bank's published corridor averages, 2011Q1-2020Q3",
 )
 def published_list(request, filters: Query[PublishedCorridorCostFilters]):
-    page_number, size = _clamp(filters.page, filters.page_size)
+    page_number, size = clamp(filters.page, filters.page_size)
     page = paginate(
         selectors.published_series(
             sending=filters.sending, receiving=filters.receiving, quarter=filters.quarter
@@ -390,7 +385,7 @@ def published_list(request, filters: Query[PublishedCorridorCostFilters]):
     summary="The quotes: one price per service, amount and quarter",
 )
 def quote_list(request, filters: Query[RemittanceQuoteFilters]):
-    page_number, size = _clamp(filters.page, filters.page_size)
+    page_number, size = clamp(filters.page, filters.page_size)
     band = _band(filters.band) if filters.band is not None else None
     page = paginate(
         selectors.quotes(

@@ -225,3 +225,12 @@ def test_revoked_token_is_refused(reference, client):
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/practices/", "/api/v1/organisations/", "/api/v1/remittances/published/"]
+)
+def test_absurd_page_numbers_give_an_empty_page_not_an_error(reference, client, url):
+    response = client.get(url, {"page": 10**30, "page_size": 10**9})
+    assert response.status_code == 200
+    assert response.json()["items"] == []

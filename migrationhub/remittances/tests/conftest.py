@@ -5,7 +5,6 @@ import pytest
 
 def _wipe():
     from migrationhub.remittances import models
-    from migrationhub.taxonomy.models import Country
 
     for model in (
         models.CorridorStat,
@@ -19,7 +18,6 @@ def _wipe():
         models.Corridor,
     ):
         model.objects.all().delete()
-    Country.objects.filter(iso3__in=["ANT"]).delete()
 
 
 @pytest.fixture(scope="module")
