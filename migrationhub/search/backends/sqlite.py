@@ -185,25 +185,3 @@ class SqliteBackend(Backend):
                 Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), score)
             )
         return hits
-
-    def newest_page(self, parsed, kinds, filters, limit, offset):
-        where, params = self.filter_sql(kinds, filters)
-        cjk, cjk_params = self._cjk_conditions(parsed)
-        conditions = " AND ".join([where, *cjk])
-        body = "d.body" if parsed.cjk else "substr(d.body, 1, 240)"
-        with self.conn.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.kind, d.object_id, d.title, {body}"
-                f" FROM search_document d WHERE {conditions}"
-                " ORDER BY d.sort_date DESC, d.id DESC LIMIT %s OFFSET %s",
-                [*params, *cjk_params, limit, offset],
-            )
-            rows = cursor.fetchall()
-        hits = []
-        for doc_id, kind, object_id, title, snippet in rows:
-            if parsed.cjk:
-                title, snippet = mark_runs(title, parsed.cjk), cjk_snippet(snippet, parsed.cjk)
-            hits.append(
-                Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), 0.0)
-            )
-        return hits
