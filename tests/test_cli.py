@@ -72,3 +72,30 @@ def test_search_rebuild_reindexes(reference):
 @pytest.mark.django_db
 def test_migrations_are_in_step_with_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_createadmin_refuses_a_non_address(reference):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("accounts_createadmin", "notanemail")
+    assert not User.objects.filter(email="notanemail").exists()
+
+
+def test_export_to_standard_output_is_pure_csv(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"MIGRATIONHUB_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    migrate = [sys.executable, "-m", "migrationhub.cli", "migrate"]
+    subprocess.run(migrate, env=env, check=True, capture_output=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "migrationhub.cli", "export", "organisations", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.splitlines()[0].startswith("slug,name,")

@@ -161,6 +161,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "migrationhub.accounts.lockout.attempted_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Quiet start-up: the CLI writes exports to standard output.
+AXES_VERBOSE = False
 
 # --- E-mail: console in development; SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(

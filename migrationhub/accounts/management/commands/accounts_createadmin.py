@@ -1,5 +1,9 @@
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+from django.core.validators import validate_email
+
 from migrationhub.accounts.models import User
 from migrationhub.core.management.base import MigrationhubCommand
 
@@ -14,6 +18,10 @@ class Command(MigrationhubCommand):
 
     def run(self, *args, **options):
         email = options["email"].strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise CommandError(f"not an e-mail address: {email!r}") from exc
         password = options["password"] or secrets.token_urlsafe(12)
         user = User.objects.filter(email=email).first()
         if user is None:
