@@ -28,15 +28,15 @@ class TranslationOut(Schema):
         return obj.language_id
 
 
-class PracticeOut(Schema):
+class PracticeSummaryOut(Schema):
+    """A practice as lists show it; the detail (`PracticeOut`) adds the long texts."""
+
     slug: str
     title: str
     summary: str
-    body: str
     language: str
     status: str
     organisation: str | None
-    organisations: list[str]
     objectives: list[int]
     principles: list[str]
     areas: list[str]
@@ -45,13 +45,9 @@ class PracticeOut(Schema):
     stakeholder_types: list[str]
     period_start: int | None
     period_end: int | None
-    results: str
-    source: str
-    provenance: list[dict]
     published_at: dt.datetime | None
     last_verified_at: dt.date | None
     stale: bool
-    translations: list[TranslationOut]
 
     @staticmethod
     def resolve_language(obj):
@@ -60,10 +56,6 @@ class PracticeOut(Schema):
     @staticmethod
     def resolve_organisation(obj):
         return obj.organisation.slug if obj.organisation else None
-
-    @staticmethod
-    def resolve_organisations(obj):
-        return [o.slug for o in obj.organisations.all()]
 
     @staticmethod
     def resolve_objectives(obj):
@@ -93,12 +85,25 @@ class PracticeOut(Schema):
     def resolve_stale(obj):
         return obj.is_stale
 
+
+class PracticeOut(PracticeSummaryOut):
+    body: str
+    organisations: list[str]
+    results: str
+    source: str
+    provenance: list[dict]
+    translations: list[TranslationOut]
+
+    @staticmethod
+    def resolve_organisations(obj):
+        return [o.slug for o in obj.organisations.all()]
+
     @staticmethod
     def resolve_translations(obj):
         return list(obj.translations.all())
 
 
-class PracticeHitOut(PracticeOut):
+class PracticeHitOut(PracticeSummaryOut):
     title_html: str
     snippet_html: str
 

@@ -35,6 +35,17 @@ def practice_queryset() -> QuerySet[Practice]:
     )
 
 
+def practice_summary_queryset() -> QuerySet[Practice]:
+    """What lists show: the tags, not the long texts, translations or provenance."""
+    return (
+        Practice.objects.select_related("language", "organisation")
+        .prefetch_related(
+            "objectives", "principles", "areas", "countries", "levels", "stakeholder_types"
+        )
+        .defer("body", "results", "source", "provenance")
+    )
+
+
 def practice_get(slug: str) -> Practice | None:
     return practice_queryset().filter(slug=slug).first()
 
@@ -53,7 +64,7 @@ def practice_search(query=None, *, filters=None, facets=FACETS, page=1, page_siz
         limit=page_size,
         offset=(page - 1) * page_size,
     )
-    by_id = practice_queryset().in_bulk([h.object_id for h in result.hits])
+    by_id = practice_summary_queryset().in_bulk([h.object_id for h in result.hits])
     practices = [by_id[h.object_id] for h in result.hits if h.object_id in by_id]
     return result, practices
 
