@@ -128,64 +128,40 @@ _HXL_NOTE = (
 )
 
 
-@router.get(
-    "/practices.csv",
-    summary="Every published practice, as CSV",
-    description=_CSV_NOTE,
-    openapi_extra=_csv_doc("practices.csv"),
-)
-def practices_csv(request):
-    return _text(request, "practices", "csv")
+_TABLES = {
+    "practices": ("Every published practice", PracticesDocumentOut),
+    "organisations": ("Every organisation", OrganisationsDocumentOut),
+}
 
 
-@router.get(
-    "/practices.json",
-    response=PracticesDocumentOut,
-    summary="Every published practice, as JSON",
-    description="The items with their licence and source, multi-valued fields as arrays.",
-)
-def practices_json(request):
-    return _text(request, "practices", "json")
+def _text_endpoint(kind: str, fmt: str):
+    def endpoint(request):
+        return _text(request, kind, fmt)
+
+    endpoint.__name__ = f"{kind}_{fmt}"  # the OpenAPI operation id
+    return endpoint
 
 
-@router.get(
-    "/practices.hxl.csv",
-    summary="Every published practice, as HXL-tagged CSV",
-    description=_CSV_NOTE + _HXL_NOTE,
-    openapi_extra=_csv_doc("practices.hxl.csv"),
-)
-def practices_hxl(request):
-    return _text(request, "practices", "hxl")
-
-
-@router.get(
-    "/organisations.csv",
-    summary="Every organisation, as CSV",
-    description=_CSV_NOTE,
-    openapi_extra=_csv_doc("organisations.csv"),
-)
-def organisations_csv(request):
-    return _text(request, "organisations", "csv")
-
-
-@router.get(
-    "/organisations.json",
-    response=OrganisationsDocumentOut,
-    summary="Every organisation, as JSON",
-    description="The items with their licence and source, multi-valued fields as arrays.",
-)
-def organisations_json(request):
-    return _text(request, "organisations", "json")
-
-
-@router.get(
-    "/organisations.hxl.csv",
-    summary="Every organisation, as HXL-tagged CSV",
-    description=_CSV_NOTE + _HXL_NOTE,
-    openapi_extra=_csv_doc("organisations.hxl.csv"),
-)
-def organisations_hxl(request):
-    return _text(request, "organisations", "hxl")
+# One download per table and format: /practices.csv, /practices.json, /practices.hxl.csv, …
+for _kind, (_what, _document) in _TABLES.items():
+    router.get(
+        f"/{_kind}.csv",
+        summary=f"{_what}, as CSV",
+        description=_CSV_NOTE,
+        openapi_extra=_csv_doc(f"{_kind}.csv"),
+    )(_text_endpoint(_kind, "csv"))
+    router.get(
+        f"/{_kind}.json",
+        response=_document,
+        summary=f"{_what}, as JSON",
+        description="The items with their licence and source, multi-valued fields as arrays.",
+    )(_text_endpoint(_kind, "json"))
+    router.get(
+        f"/{_kind}.hxl.csv",
+        summary=f"{_what}, as HXL-tagged CSV",
+        description=_CSV_NOTE + _HXL_NOTE,
+        openapi_extra=_csv_doc(f"{_kind}.hxl.csv"),
+    )(_text_endpoint(_kind, "hxl"))
 
 
 @router.get(

@@ -537,88 +537,35 @@ def _json_doc(filename: str) -> dict:
     }
 
 
-@router.get(
-    "/corridors.csv",
-    summary="Every computed corridor average, as CSV",
-    description=_FILE_NOTE,
-    openapi_extra=_text_doc("remittances-corridors.csv"),
-)
-def corridors_csv(request):
-    return _file("corridors", "csv")
+_FILE_TABLES = {
+    "corridors": "Every computed corridor average",
+    "indicators": "Every indicator of every quarter",
+    "published": "The World Bank's published corridor averages",
+}
+_FILE_FORMATS = {
+    "csv": ("csv", "CSV"),
+    "json": ("json", "JSON"),
+    "hxl": ("hxl.csv", "HXL-tagged CSV"),
+}
 
 
-@router.get(
-    "/corridors.json",
-    summary="Every computed corridor average, as JSON",
-    openapi_extra=_json_doc("remittances-corridors.json"),
-)
-def corridors_json(request):
-    return _file("corridors", "json")
+def _file_endpoint(table: str, fmt: str):
+    def endpoint(request):
+        return _file(table, fmt)
+
+    endpoint.__name__ = f"{table}_{fmt}"  # the OpenAPI operation id
+    return endpoint
 
 
-@router.get(
-    "/corridors.hxl.csv",
-    summary="Every computed corridor average, as HXL-tagged CSV",
-    description=_FILE_NOTE + _HXL_NOTE,
-    openapi_extra=_text_doc("remittances-corridors.hxl.csv"),
-)
-def corridors_hxl(request):
-    return _file("corridors", "hxl")
-
-
-@router.get(
-    "/indicators.csv",
-    summary="Every indicator of every quarter, as CSV",
-    description=_FILE_NOTE,
-    openapi_extra=_text_doc("remittances-indicators.csv"),
-)
-def indicators_csv(request):
-    return _file("indicators", "csv")
-
-
-@router.get(
-    "/indicators.json",
-    summary="Every indicator of every quarter, as JSON",
-    openapi_extra=_json_doc("remittances-indicators.json"),
-)
-def indicators_json(request):
-    return _file("indicators", "json")
-
-
-@router.get(
-    "/indicators.hxl.csv",
-    summary="Every indicator of every quarter, as HXL-tagged CSV",
-    description=_FILE_NOTE + _HXL_NOTE,
-    openapi_extra=_text_doc("remittances-indicators.hxl.csv"),
-)
-def indicators_hxl(request):
-    return _file("indicators", "hxl")
-
-
-@router.get(
-    "/published.csv",
-    summary="The World Bank's published corridor averages, as CSV",
-    description=_FILE_NOTE,
-    openapi_extra=_text_doc("remittances-published.csv"),
-)
-def published_csv(request):
-    return _file("published", "csv")
-
-
-@router.get(
-    "/published.json",
-    summary="The World Bank's published corridor averages, as JSON",
-    openapi_extra=_json_doc("remittances-published.json"),
-)
-def published_json(request):
-    return _file("published", "json")
-
-
-@router.get(
-    "/published.hxl.csv",
-    summary="The World Bank's published corridor averages, as HXL-tagged CSV",
-    description=_FILE_NOTE + _HXL_NOTE,
-    openapi_extra=_text_doc("remittances-published.hxl.csv"),
-)
-def published_hxl(request):
-    return _file("published", "hxl")
+# One download per table and format: /corridors.csv, /corridors.json, /corridors.hxl.csv, …
+for _table, _what in _FILE_TABLES.items():
+    for _fmt, (_suffix, _label) in _FILE_FORMATS.items():
+        _name = f"remittances-{_table}.{_suffix}"
+        router.get(
+            f"/{_table}.{_suffix}",
+            summary=f"{_what}, as {_label}",
+            description=None
+            if _fmt == "json"
+            else _FILE_NOTE + (_HXL_NOTE if _fmt == "hxl" else ""),
+            openapi_extra=_json_doc(_name) if _fmt == "json" else _text_doc(_name),
+        )(_file_endpoint(_table, _fmt))
