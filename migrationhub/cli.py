@@ -6,24 +6,31 @@ migrationhub load-reference [--if-empty]
 migrationhub load-demo [--if-empty]
 migrationhub load-remittances [--if-empty]     (World Bank RPW quotes, corridor series, remittance flows)
 migrationhub import PATH [--format json|csv] [--organisation SLUG --as EMAIL | --publish] [--dry-run]
-migrationhub export KIND FORMAT [--out PATH]     (KIND: practices|organisations|all; FORMAT: csv|json|hxl|datapackage)
+migrationhub import-remittances PATH [--layout collector|rpw] [--source NAME] [--dry-run]
+migrationhub export NAME FORMAT [--out PATH]     (NAME: a table, an app's package or all; FORMAT: csv|json|hxl|datapackage)
 migrationhub createadmin EMAIL [--password ...]
 migrationhub search-rebuild
 migrationhub request-reverification
 migrationhub worker                            (run queued background work; start as many as needed)
 migrationhub manage ARGS...                    (any Django management command)
+
+`migrationhub COMMAND --help` explains a command.
 """
 
+from __future__ import annotations
+
+import argparse
 import os
 import sys
 
 COMMANDS = {
-    "migrate": ["migrate", "--no-input"],
+    "migrate": ["core_migrate"],
     "load-reference": ["taxonomy_load"],
     "load-demo": ["knowledge_load_demo"],
     "load-remittances": ["remittances_load"],
     "import": ["knowledge_import"],
-    "export": ["knowledge_export"],
+    "import-remittances": ["remittances_import"],
+    "export": ["core_export"],
     "createadmin": ["accounts_createadmin"],
     "search-rebuild": ["search_rebuild"],
     "request-reverification": ["knowledge_request_reverification"],
@@ -34,29 +41,47 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migrationhub.settings.dev")
-    from django.core.management import execute_from_command_line
-
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return
     name, rest = argv[0], argv[1:]
     if name == "serve":
-        host, port = "127.0.0.1", "8000"
-        if "--host" in rest:
-            host = rest[rest.index("--host") + 1]
-        if "--port" in rest:
-            port = rest[rest.index("--port") + 1]
-        _ensure_data_dir()
-        execute_from_command_line(["migrationhub", "runserver", "--noreload", f"{host}:{port}"])
+        serve(rest)
         return
+    from django.core.management import execute_from_command_line
+
     if name == "manage":
-        execute_from_command_line(["migrationhub", *rest])
+        execute_from_command_line(["migrationhub manage", *rest])
         return
     if name not in COMMANDS:
         print(f"migrationhub: unknown command {name!r}\n{__doc__}", file=sys.stderr)
         raise SystemExit(2)
     _ensure_data_dir()
-    execute_from_command_line(["migrationhub", *COMMANDS[name], *rest])
+    internal, *fixed = COMMANDS[name]
+    _run(internal, name, [*fixed, *rest])
+
+
+def _run(internal: str, public: str, args: list[str]) -> None:
+    """Run management command `internal` under its public name, so that its usage line and
+    errors say `migrationhub import …`, not `migrationhub knowledge_import …`."""
+    from django.core.management import get_commands, load_command_class
+
+    command = load_command_class(get_commands()[internal], internal)
+    command.run_from_argv(["migrationhub", public, *args])
+
+
+def serve(args: list[str]) -> None:
+    """Serve the site with Django's server (development; gunicorn in production)."""
+    parser = argparse.ArgumentParser(
+        prog="migrationhub serve",
+        description="Serve MigrationHub on this machine (Django's development server; in "
+        "production run gunicorn migrationhub.wsgi).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", default="8000", help="port to listen on (8000)")
+    options = parser.parse_args(args)
+    _ensure_data_dir()
+    _run("runserver", "serve", ["--noreload", f"{options.host}:{options.port}"])
 
 
 def _ensure_data_dir() -> None:

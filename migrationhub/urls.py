@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("practices/", include("migrationhub.knowledge.urls")),
     path("review/", include("migrationhub.knowledge.review_urls")),
     path("organisations/", include("migrationhub.organisations.urls")),
+    path("invitations/", include("migrationhub.organisations.invitation_urls")),
     path("objectives/", include("migrationhub.taxonomy.urls")),
     path("remittances/", include("migrationhub.remittances.urls")),
     path("", include("migrationhub.web.urls")),
@@ -27,3 +28,4 @@ urlpatterns += i18n_patterns(
 )
 handler404 = "migrationhub.web.views.not_found"
 handler500 = "migrationhub.web.views.server_error"
+handler429 = "migrationhub.web.views.rate_limited"  # allauth answers its rate limits with it

@@ -44,8 +44,9 @@ def test_demo_content_has_provenance_and_is_searchable(reference):
     for practice in Practice.objects.all():
         assert practice.provenance and practice.provenance[0]["quote"], practice.slug
         assert practice.status == Practice.PUBLISHED
-    result, found = practice_search("ethical recruitment")
+    result = practice_search("ethical recruitment", {})
     assert result.total >= 1
+    found = [r.object for r in result.page.items]
     assert any("IRIS" in p.title or "recruit" in p.title.lower() for p in found)
 
 
@@ -99,3 +100,20 @@ def test_export_to_standard_output_is_pure_csv(tmp_path):
         check=True,
     )
     assert result.stdout.splitlines()[0].startswith("slug,name,")
+
+
+def test_serve_help_explains_and_does_not_serve(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["serve", "--help"])
+    assert exc.value.code == 0
+    assert "usage: migrationhub serve" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["import", "import-remittances", "export", "load-demo"])
+def test_usage_lines_use_the_public_names(name, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([name, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: migrationhub {name} ")
+    assert "_" not in out.split("\n")[0].split()[2]

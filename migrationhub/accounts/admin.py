@@ -14,6 +14,8 @@ class MigrationhubUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("MigrationHub", {"fields": ("display_name", "preferred_language", "reviewer_role")}),
     )
+    # Granted and withdrawn at /account/reviewers/, where each change is an audit event.
+    readonly_fields = ("reviewer_role",)
 
 
 @admin.register(ApiToken)

@@ -1,23 +1,49 @@
-"""Account writes: users and API tokens."""
+"""Account writes: users, platform roles and API tokens."""
+
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from migrationhub.core.errors import ValidationFailed
+from migrationhub.core import audit
+from migrationhub.core.errors import Conflict, NotFound, ValidationFailed
+from migrationhub.core.tasks import notify_on_commit
 
+from . import permissions
+from .errors import Code
 from .models import ApiToken, User
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None = None, **fields) -> User:
+def user_create(
+    *,
+    email: str,
+    password: str | None = None,
+    display_name: str = "",
+    reviewer_role: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """A new user (sign-up itself goes through allauth; this is for the CLI, imports, tests)."""
     email = (email or "").strip().lower()
     if not email or "@" not in email:
-        raise ValidationFailed("A valid e-mail address is required.", fields={"email": ["invalid"]})
+        raise ValidationFailed(
+            _("A valid e-mail address is required."), fields={"email": [_("invalid")]}
+        )
     if User.objects.filter(email=email).exists():
         raise ValidationFailed(
-            "This e-mail address is already registered.", fields={"email": ["taken"]}
+            _("This e-mail address is already registered."),
+            fields={"email": [_("already registered")]},
         )
-    return User.objects.create_user(email=email, password=password, **fields)
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        display_name=display_name,
+        reviewer_role=reviewer_role,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
 
 
 @transaction.atomic
@@ -44,4 +70,68 @@ def api_token_authenticate(key: str) -> User | None:
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> None:
-    ApiToken.objects.filter(user=user, pk=token_id).update(revoked_at=timezone.now())
+    """Revoke one of the user's own tokens; another user's token is, to them, not found."""
+    revoked = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not revoked:
+        raise NotFound(_("No such token."))
+
+
+REVIEWER_ROLE_ACTIONS = ("reviewer_role.grant", "reviewer_role.withdraw")
+
+
+@transaction.atomic
+def reviewer_role_grant(*, actor: Any, user: User, role: str) -> User:
+    """Make `user` an internal (platform review team) or external (peer expert) reviewer, or
+    change which; only platform admins may. Audited, and the user is told by e-mail."""
+    permissions.require_platform_admin(actor)
+    if role not in (User.INTERNAL, User.EXTERNAL):
+        raise ValidationFailed(
+            _("Unknown reviewer role."),
+            fields={"role": [_("unknown: %(codes)s") % {"codes": role}]},
+            code=Code.UNKNOWN_REVIEWER_ROLE,
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    previous = user.reviewer_role
+    user.reviewer_role = role
+    user.save(update_fields=["reviewer_role"])
+    audit.record(
+        actor=actor, action="reviewer_role.grant", target=user, role=role, previous=previous
+    )
+    notify_on_commit(
+        _("[MigrationHub] You are now a reviewer"),
+        _(
+            "A platform administrator made you a reviewer (%(role)s) on MigrationHub. Practices "
+            "you are assigned to appear in your review queue."
+        )
+        % {"role": user.get_reviewer_role_display()},
+        [user.email],
+    )
+    return user
+
+
+@transaction.atomic
+def reviewer_role_withdraw(*, actor: Any, user: User, reason: str = "") -> User:
+    """Withdraw `user`'s reviewer role; only platform admins may. Their past decisions stay; they
+    can no longer be assigned, nor decide (review_decide checks the role)."""
+    permissions.require_platform_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.reviewer_role:
+        raise Conflict(_("This user is not a reviewer."), code=Code.NOT_A_REVIEWER)
+    previous = user.reviewer_role
+    user.reviewer_role = ""
+    user.save(update_fields=["reviewer_role"])
+    audit.record(
+        actor=actor,
+        action="reviewer_role.withdraw",
+        target=user,
+        reason=reason.strip(),
+        previous=previous,
+    )
+    notify_on_commit(
+        _("[MigrationHub] Your reviewer role was withdrawn"),
+        _("A platform administrator withdrew your reviewer role on MigrationHub."),
+        [user.email],
+    )
+    return user

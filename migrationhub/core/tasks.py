@@ -5,6 +5,8 @@ Production runs the database backend (`django_tasks_db`): a request enqueues, an
 (ImmediateBackend), so no extra process is needed for `make run`.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,7 +19,7 @@ def notification_send(subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def notify_on_commit(subject: str, body: str, recipients) -> None:
+def notify_on_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
     """Queue a notification once the current transaction commits (never for rolled-back work)."""
     recipients = sorted(set(recipients))
     if recipients:

@@ -1,15 +1,17 @@
 """Practices over the API: ranked search with facets, detail, and token-authenticated writes."""
 
 import datetime as dt
+from dataclasses import replace
+from typing import Any
 
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from migrationhub.api.auth import TokenAuth, request_user
-from migrationhub.api.schemas import ErrorOut, FacetValueOut, PageMeta
+from migrationhub.accounts.auth import TokenAuth, request_user, token_user
 from migrationhub.core.errors import NotFound
-from migrationhub.core.pagination import clamp
-from migrationhub.organisations.models import Organisation
-from migrationhub.taxonomy.selectors import facet_labels
+from migrationhub.core.schemas import FacetValueOut, PageMeta, errors
+from migrationhub.organisations.selectors import organisation_get
 
 from . import permissions, selectors, services
 from .models import Practice
@@ -24,7 +26,7 @@ class TranslationOut(Schema):
     body: str
 
     @staticmethod
-    def resolve_language(obj):
+    def resolve_language(obj: Any) -> Any:
         return obj.language_id
 
 
@@ -50,39 +52,39 @@ class PracticeSummaryOut(Schema):
     stale: bool
 
     @staticmethod
-    def resolve_language(obj):
+    def resolve_language(obj: Any) -> Any:
         return obj.language_id
 
     @staticmethod
-    def resolve_organisation(obj):
+    def resolve_organisation(obj: Any) -> Any:
         return obj.organisation.slug if obj.organisation else None
 
     @staticmethod
-    def resolve_objectives(obj):
+    def resolve_objectives(obj: Any) -> Any:
         return [o.number for o in obj.objectives.all()]
 
     @staticmethod
-    def resolve_principles(obj):
+    def resolve_principles(obj: Any) -> Any:
         return [p.code for p in obj.principles.all()]
 
     @staticmethod
-    def resolve_areas(obj):
+    def resolve_areas(obj: Any) -> Any:
         return [a.code for a in obj.areas.all()]
 
     @staticmethod
-    def resolve_countries(obj):
+    def resolve_countries(obj: Any) -> Any:
         return [c.iso3 for c in obj.countries.all()]
 
     @staticmethod
-    def resolve_levels(obj):
+    def resolve_levels(obj: Any) -> Any:
         return [lv.code for lv in obj.levels.all()]
 
     @staticmethod
-    def resolve_stakeholder_types(obj):
+    def resolve_stakeholder_types(obj: Any) -> Any:
         return [s.code for s in obj.stakeholder_types.all()]
 
     @staticmethod
-    def resolve_stale(obj):
+    def resolve_stale(obj: Any) -> Any:
         return obj.is_stale
 
 
@@ -91,16 +93,17 @@ class PracticeOut(PracticeSummaryOut):
     organisations: list[str]
     results: str
     source: str
-    provenance: list[dict]
+    provenance: list[dict[str, Any]]
     translations: list[TranslationOut]
 
     @staticmethod
-    def resolve_organisations(obj):
+    def resolve_organisations(obj: Any) -> Any:
         return [o.slug for o in obj.organisations.all()]
 
     @staticmethod
-    def resolve_translations(obj):
-        return list(obj.translations.all())
+    def resolve_translations(obj: Any) -> Any:
+        # The approved texts only: proposals wait for review, whoever asks (ADR 0004).
+        return [t for t in obj.translations.all() if t.is_public]
 
 
 class PracticeHitOut(PracticeSummaryOut):
@@ -149,6 +152,16 @@ class PracticeCreateIn(Schema):
     submit: bool = False
 
 
+NULLABLE = {"period_start", "period_end"}
+
+
+def _fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The schema's values that are practice fields (not the owner, not `submit`); a null for a
+    field that cannot be empty leaves it as it is."""
+    names = services.PracticeFields.__dataclass_fields__
+    return {k: v for k, v in data.items() if k in names and (v is not None or k in NULLABLE)}
+
+
 class PracticeUpdateIn(Schema):
     title: str | None = None
     summary: str | None = None
@@ -175,133 +188,125 @@ class TranslationIn(Schema):
 
 @router.get(
     "/",
-    response={200: PracticeSearchOut, 422: ErrorOut},
+    response={200: PracticeSearchOut, **errors(422)},
     summary="Search published practices, with facets",
+    operation_id="practice_list",
 )
-def practice_list(request, filters: Query[PracticeFilters]):
+def practice_list(request: HttpRequest, filters: Query[PracticeFilters]) -> dict[str, Any]:
     """Ranked full-text search (prefix words, stemming, highlighted snippets) over published
     practices; filters combine as AND across facets and OR within one; facet counts cover every
     match. Without `q`, the newest first."""
-    page, size = clamp(filters.page, filters.page_size)
     data = filters.dict()
-    facet_filters = {f: data[f] for f in selectors.FACETS}
-    facet_filters["country"] = [c.upper() for c in facet_filters["country"]]
-    result, practices = selectors.practice_search(
-        filters.q, filters=facet_filters, page=page, page_size=size
+    result = selectors.practice_search(
+        filters.q,
+        selectors.PRACTICE_SEARCH.filters_from(data),
+        page=filters.page,
+        page_size=filters.page_size,
     )
-    hits = {h.object_id: h for h in result.hits}
     items = []
-    for practice in practices:
-        hit = hits[practice.pk]
-        practice.title_html, practice.snippet_html = hit.title_html, hit.snippet_html
+    for item in result.page.items:
+        practice = item.object
+        practice.title_html, practice.snippet_html = item.title_html, item.snippet_html
         items.append(practice)
-    labels = facet_labels(result.facets)
-    return {
-        "meta": {
-            "count": result.total,
-            "page": page,
-            "page_size": size,
-            "pages": max(1, -(-result.total // size)),
-        },
-        "facets": {
-            facet: [{"value": v, "label": labels[facet].get(v, v), "count": n} for v, n in values]
-            for facet, values in result.facets.items()
-        },
-        "items": items,
-    }
+    return {"meta": PageMeta.of(result.page), "facets": result.facet_counts(), "items": items}
 
 
-def _get_visible(request, slug: str) -> Practice:
+def _get_visible(request: HttpRequest, slug: str) -> Practice:
     user = request_user(request)
     return permissions.practice_for(user, selectors.practice_get(slug))
 
 
 @router.get(
-    "/{slug}", response={200: PracticeOut, 404: ErrorOut, 422: ErrorOut}, summary="One practice"
+    "/{slug}",
+    response={200: PracticeOut, **errors(404, 422)},
+    summary="One practice",
+    operation_id="practice_detail",
 )
-def practice_detail(request, slug: str):
+def practice_detail(request: HttpRequest, slug: str) -> Practice:
     return _get_visible(request, slug)
 
 
 @router.post(
     "/",
-    response={201: PracticeOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: PracticeOut, **errors(401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Create a practice (a draft, or submitted with submit=true)",
+    operation_id="practice_create",
 )
-def practice_create(request, payload: PracticeCreateIn):
-    data = payload.dict()
-    org = Organisation.objects.filter(slug=data.pop("organisation")).first()
+def practice_create(request: HttpRequest, payload: PracticeCreateIn) -> Status[Any]:
+    org = organisation_get(payload.organisation)
     if org is None:
-        raise NotFound("No such organisation.")
-    submit = data.pop("submit")
+        raise NotFound(_("No such organisation."))
     practice = services.practice_create(
-        actor=request.auth, organisation=org, data=data, submit=submit
+        actor=token_user(request),
+        organisation=org,
+        fields=services.PracticeFields(**_fields(payload.dict())),
+        submit=payload.submit,
     )
     return Status(201, selectors.practice_get(practice.slug))
 
 
 @router.patch(
     "/{slug}",
-    response={
-        200: PracticeOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PracticeOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Edit a draft or returned practice",
+    operation_id="practice_update",
 )
-def practice_update(request, slug: str, payload: PracticeUpdateIn):
+def practice_update(request: HttpRequest, slug: str, payload: PracticeUpdateIn) -> Practice | None:
     practice = _get_visible(request, slug)
+    changes = _fields(payload.dict(exclude_unset=True))
     services.practice_update(
-        actor=request.auth, practice=practice, data=payload.dict(exclude_unset=True)
+        actor=token_user(request),
+        practice=practice,
+        fields=replace(services.PracticeFields.of(practice), **changes),
     )
     return selectors.practice_get(slug)
 
 
 @router.post(
     "/{slug}/submit",
-    response={
-        200: PracticeOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PracticeOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Submit for peer review",
+    operation_id="practice_submit",
 )
-def practice_submit(request, slug: str):
+def practice_submit(request: HttpRequest, slug: str) -> Practice | None:
     practice = _get_visible(request, slug)
-    services.practice_submit(actor=request.auth, practice=practice)
+    services.practice_submit(actor=token_user(request), practice=practice)
     return selectors.practice_get(slug)
 
 
 @router.post(
     "/{slug}/verify",
-    response={200: PracticeOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: PracticeOut, **errors(401, 403, 404, 409)},
     auth=TokenAuth(),
     summary="Confirm a published practice is still accurate",
+    operation_id="practice_verify",
 )
-def practice_verify(request, slug: str):
+def practice_verify(request: HttpRequest, slug: str) -> Practice | None:
     practice = _get_visible(request, slug)
-    services.practice_verify(actor=request.auth, practice=practice)
+    services.practice_verify(actor=token_user(request), practice=practice)
     return selectors.practice_get(slug)
 
 
 @router.put(
     "/{slug}/translations/{language}",
-    response={200: PracticeOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PracticeOut, **errors(401, 403, 404, 422)},
     auth=TokenAuth(),
-    summary="Add or replace a translation",
+    summary="Add or replace a translation (of a published practice: public once approved)",
+    operation_id="practice_translation_put",
 )
-def practice_translation(request, slug: str, language: str, payload: TranslationIn):
+def practice_translation(
+    request: HttpRequest, slug: str, language: str, payload: TranslationIn
+) -> Practice | None:
     practice = _get_visible(request, slug)
     services.translation_upsert(
-        actor=request.auth, practice=practice, language=language, data=payload.dict()
+        actor=token_user(request),
+        practice=practice,
+        language=language,
+        title=payload.title,
+        summary=payload.summary,
+        body=payload.body,
     )
     return selectors.practice_get(slug)

@@ -8,15 +8,17 @@ its facts were last checked, so the platform honestly flags most of them as stal
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from migrationhub.organisations.models import Organisation
-from migrationhub.organisations.services import organisation_create
+from migrationhub.organisations import selectors as org_selectors
+from migrationhub.organisations.services import OrganisationFields, organisation_create
 
-from .importers import practices_import
-from .models import Practice
+from . import selectors
+from .importers import curated_practice
+from .services import practices_import_published
 
 # Dates of the seed documents (shared/seeds/README.md and the documents' own headers).
 DOCUMENT_DATES = {
@@ -27,7 +29,6 @@ DOCUMENT_DATES = {
     "004": dt.date(2006, 10, 23),
 }
 ORGANISATION_FIELDS = (
-    "slug",
     "name",
     "acronym",
     "stakeholder_type",
@@ -38,7 +39,6 @@ ORGANISATION_FIELDS = (
     "languages",
     "description",
     "website",
-    "provenance",
 )
 
 
@@ -46,7 +46,7 @@ def demo_dir() -> Path:
     return Path(settings.SHIPPED_DATA_DIR) / "demo"
 
 
-def _verified_on(provenance: list[dict]) -> str | None:
+def _verified_on(provenance: list[dict[str, Any]]) -> str | None:
     dates = [
         DOCUMENT_DATES[p["document"]] for p in provenance if p.get("document") in DOCUMENT_DATES
     ]
@@ -56,14 +56,21 @@ def _verified_on(provenance: list[dict]) -> str | None:
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     organisations = json.loads((demo_dir() / "organisations.json").read_text(encoding="utf-8"))
+    existing_orgs = {
+        o.slug for o in org_selectors.organisations_by_slug(r["slug"] for r in organisations)
+    }
     for row in organisations:
-        if Organisation.objects.filter(slug=row["slug"]).exists():
+        if row["slug"] in existing_orgs:
             continue
         data = {k: row[k] for k in ORGANISATION_FIELDS if k in row and row[k] not in (None, "")}
-        data.setdefault("names", {"en": row["name"]})
-        organisation_create(actor=None, data=data)
+        organisation_create(
+            actor=None,
+            fields=OrganisationFields(names=row.get("names") or {"en": row["name"]}, **data),
+            slug=row["slug"],
+            provenance=row.get("provenance") or [],
+        )
     practices = json.loads((demo_dir() / "practices.json").read_text(encoding="utf-8"))
-    existing = set(Practice.objects.values_list("slug", flat=True))
+    existing = selectors.practice_slugs()
     rows = []
     for row in practices:
         if row["slug"] in existing:
@@ -73,8 +80,8 @@ def load_demo() -> dict[str, int]:
             row["organisation"] = row["organisations"][0]
         row["last_verified_at"] = _verified_on(row.get("provenance") or [])
         rows.append(row)
-    practices_import(actor=None, rows=rows, publish=True)
+    practices_import_published(actor=None, records=rows, convert=curated_practice)
     return {
-        "organisations": Organisation.objects.count(),
-        "practices": Practice.objects.filter(status=Practice.PUBLISHED).count(),
+        "organisations": org_selectors.organisation_count(),
+        "practices": selectors.practice_count_published(),
     }

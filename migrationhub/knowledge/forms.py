@@ -1,12 +1,24 @@
 """Practice forms: parse and present. Rules live in services; their errors come back here."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from migrationhub.organisations.models import Organisation
+from migrationhub.organisations.selectors import organisation_choices
 from migrationhub.taxonomy.selectors import vocabulary_choices
 
 from .models import ReviewDecision
+from .services import PracticeFields
+
+VOCABULARY_FIELDS = (
+    "objectives",
+    "principles",
+    "areas",
+    "levels",
+    "stakeholder_types",
+    "countries",
+)
 
 
 class PracticeForm(forms.Form):
@@ -65,35 +77,55 @@ class PracticeForm(forms.Form):
         help_text=_("Where the information comes from (document, web page, evaluation)."),
     )
 
-    def __init__(self, *args, user_organisations=(), **kwargs):
+    def __init__(self, *args: Any, user_organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = vocabulary_choices()
         self.fields["organisation"].choices = [(o.slug, o.name) for o in user_organisations]
         self.fields["language"].choices = choices["languages"]
-        for field in (
-            "objectives",
-            "principles",
-            "areas",
-            "levels",
-            "stakeholder_types",
-            "countries",
-        ):
+        for field in VOCABULARY_FIELDS:
             self.fields[field].choices = choices[field]
-        self.fields["organisations"].choices = list(
-            Organisation.objects.order_by("name").values_list("slug", "name")
+        self.fields["organisations"].choices = organisation_choices()
+
+    def fields_value(self) -> PracticeFields:
+        data = self.cleaned_data
+        return PracticeFields(
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            language=data["language"],
+            objectives=[int(n) for n in data["objectives"]],
+            principles=data["principles"],
+            areas=data["areas"],
+            countries=data["countries"],
+            levels=data["levels"],
+            stakeholder_types=data["stakeholder_types"],
+            organisations=data["organisations"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            results=data["results"],
+            source=data["source"],
         )
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The end year cannot be before the start year."))
-        return data
-
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("organisation", None)
-        return data
+    @staticmethod
+    def initial_from(fields: PracticeFields, organisation: str) -> dict[str, Any]:
+        return {
+            "organisation": organisation,
+            "title": fields.title,
+            "summary": fields.summary,
+            "body": fields.body,
+            "language": fields.language,
+            "objectives": [str(n) for n in fields.objectives],
+            "principles": list(fields.principles),
+            "areas": list(fields.areas),
+            "levels": list(fields.levels),
+            "stakeholder_types": list(fields.stakeholder_types),
+            "countries": list(fields.countries),
+            "organisations": list(fields.organisations),
+            "period_start": fields.period_start,
+            "period_end": fields.period_end,
+            "results": fields.results,
+            "source": fields.source,
+        }
 
 
 class TranslationForm(forms.Form):
@@ -104,7 +136,7 @@ class TranslationForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = vocabulary_choices()["languages"]
 
@@ -112,12 +144,18 @@ class TranslationForm(forms.Form):
 class AssignReviewerForm(forms.Form):
     reviewer = forms.ChoiceField(label=_("Reviewer"))
 
-    def __init__(self, *args, reviewers=(), **kwargs):
+    def __init__(self, *args: Any, reviewers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.reviewers = {str(u.pk): u for u in reviewers}
         self.fields["reviewer"].choices = [
-            (str(u.pk), f"{u.name} <{u.email}> — {u.get_reviewer_role_display()}")
-            for u in reviewers
+            (pk, f"{u.name} <{u.email}> — {u.get_reviewer_role_display()}")
+            for pk, u in self.reviewers.items()
         ]
+
+    # Not named `reviewer`: a method of the field's name would replace the field itself.
+    def chosen_reviewer(self) -> Any:
+        """The chosen reviewer (one of the eligible ones the form was built with)."""
+        return self.reviewers[self.cleaned_data["reviewer"]]
 
 
 class DeclarationForm(forms.Form):
@@ -145,3 +183,22 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you return or reject: say what is missing."),
     )
+
+
+class TranslationReviewForm(forms.Form):
+    """Approve or reject one proposed translation: the two buttons carry `decision`."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(
+        label=_("Note to the translator"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject: say what to correct."),
+    )
+    translation: Any = None
+
+    @classmethod
+    def for_translation(cls, translation: Any) -> "TranslationReviewForm":
+        form = cls(auto_id=f"translation{translation.pk}_%s")
+        form.translation = translation
+        return form

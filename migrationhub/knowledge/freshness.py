@@ -1,15 +1,12 @@
-"""When a published practice counts as stale.
+"""When a published practice counts as stale (pure: no Django).
 
-A practice is stale when it has not been verified for `MIGRATIONHUB_STALE_AFTER_MONTHS` calendar
-months (24 by default): evidence on migration governance ages, and readers must see how old it is.
-Never-verified published practices are stale too.
+A practice is stale when it has not been verified for `months` calendar months
+(`MIGRATIONHUB_STALE_AFTER_MONTHS`, 24 by default): evidence on migration governance ages, and
+readers must see how old it is. Never-verified published practices are stale too.
 """
 
 import calendar
 import datetime as dt
-
-from django.conf import settings
-from django.utils import timezone
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -20,10 +17,10 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def stale_cutoff(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
-    return months_before(today, settings.MIGRATIONHUB_STALE_AFTER_MONTHS)
+def stale_cutoff(today: dt.date, months: int) -> dt.date:
+    """The last verification day that is already stale on `today`."""
+    return months_before(today, months)
 
 
-def is_stale(last_verified: dt.date | None, today: dt.date | None = None) -> bool:
-    return last_verified is None or last_verified <= stale_cutoff(today)
+def is_stale(last_verified: dt.date | None, today: dt.date, months: int) -> bool:
+    return last_verified is None or last_verified <= stale_cutoff(today, months)

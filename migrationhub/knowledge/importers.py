@@ -1,25 +1,27 @@
-"""Bulk import of practices from JSON or CSV: all rows or none, with every bad row reported.
+"""Reading practice files (JSON or CSV) into typed records for the import services.
 
 Row fields are those of the API (`PracticeCreateIn`); in CSV, list fields are separated by `;`.
-An import either creates drafts for an organisation (its members may import) or, for platform
-admins, publishes curated records directly with their provenance (used for the demo content and
-for migrating records that were reviewed elsewhere).
+Each record is checked for its shape here (numbers are numbers, dates are dates) and for its
+meaning by the services (`practices_import_drafts`, `practices_import_published`), through the
+kernel's import runner: every bad row is reported and nothing is written unless all are good.
 """
 
-import csv
+from __future__ import annotations
+
 import datetime as dt
-import io
-import json
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from migrationhub.core.errors import ApplicationError, PermissionDenied, ValidationFailed
-from migrationhub.organisations.models import Organisation
+from migrationhub.core.errors import ValidationFailed
+from migrationhub.core.imports import csv_records, json_records, read_text, text_problem
 
-from . import services
-from .indexing import practice_reindex
-from .models import Practice
+from .services import (
+    CuratedPractice,
+    PracticeFields,
+    practices_import_drafts,
+    practices_import_published,
+)
 
 LIST_FIELDS = (
     "objectives",
@@ -30,97 +32,155 @@ LIST_FIELDS = (
     "stakeholder_types",
     "organisations",
 )
+TEXT_FIELDS = ("title", "summary", "body", "language", "results", "source")
+FORMATS = ("json", "csv")
 
 
-class ImportFailed(ValidationFailed):
-    code = "import_failed"
-
-    def __init__(self, row_errors: list[dict]):
-        super().__init__(
-            f"Nothing was imported: {len(row_errors)} row(s) have errors.",
-            fields={f"row {e['row']}": [e["message"], *e.get("fields", [])] for e in row_errors},
-        )
-        self.row_errors = row_errors
-
-
-def parse_rows(content: str, fmt: str) -> list[dict]:
+def parse(data: bytes | str, fmt: str) -> list[dict[str, Any]]:
+    """The records of a file in `fmt` (json or csv)."""
+    text = read_text(data)
     if fmt == "json":
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise ValidationFailed(f"Not valid JSON: {exc}") from exc
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ValidationFailed("JSON imports are a list of objects.")
-        return data
+        return json_records(text)
     if fmt == "csv":
-        rows = []
-        for raw in csv.DictReader(io.StringIO(content)):
-            row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-            for field in LIST_FIELDS:
-                if field in row:
-                    row[field] = [v.strip() for v in row[field].split(";") if v.strip()]
-            rows.append(row)
-        return rows
-    raise ValidationFailed(f"Unknown format {fmt!r}: use json or csv.")
+        return csv_records(text, list_fields=LIST_FIELDS)
+    raise ValidationFailed(_("Unknown format %(format)s: use json or csv.") % {"format": fmt})
 
 
-@transaction.atomic
-def practices_import(
-    *, actor, rows: list[dict], organisation: Organisation | None = None, publish: bool = False
-) -> list[Practice]:
-    """Create one practice per row. Any bad row rolls back the whole import (ImportFailed)."""
-    if publish and actor is not None and not actor.is_staff:
-        raise PermissionDenied("Only platform administrators import published records.")
-    if not publish and organisation is None:
-        raise ValidationFailed(
-            "Drafts are imported for an organisation.", fields={"organisation": ["required"]}
-        )
-    created, errors = [], []
-    for number, row in enumerate(rows, start=1):
-        try:
-            with transaction.atomic():
-                created.append(_import_row(actor, row, organisation, publish))
-        except ApplicationError as exc:
-            errors.append(
-                {
-                    "row": number,
-                    "message": exc.message,
-                    "fields": [f"{k}: {', '.join(v)}" for k, v in exc.fields.items()],
-                }
-            )
+def _text(record: dict[str, Any], name: str, errors: dict[str, list[str]]) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        errors[name] = [_("must be text")]
+        return ""
+    text = str(value)
+    problem = text_problem(text)
+    if problem:
+        errors[name] = [problem]
+    return text
+
+
+def _codes(record: dict[str, Any], name: str, errors: dict[str, list[str]]) -> list[str]:
+    value = record.get(name)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(";") if v.strip()]
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        errors[name] = [_("must be a list of codes")]
+        return []
+    found = [str(v).strip() for v in value]
+    problems = [p for p in map(text_problem, found) if p]
+    if problems:
+        errors[name] = problems[:1]
+        return []
+    return found
+
+
+def _objectives(record: dict[str, Any], errors: dict[str, list[str]]) -> list[int]:
+    codes = _codes(record, "objectives", errors)
+    numbers = []
+    for code in codes:
+        # str.isdigit() accepts "²" and other digits int() refuses: only ASCII 0-9 are numbers.
+        if not (code.isascii() and code.isdigit()) or len(code) > 3:
+            errors["objectives"] = [_("unknown: %(codes)s") % {"codes": code}]
+            return []
+        numbers.append(int(code))
+    return numbers
+
+
+def _year(record: dict[str, Any], name: str, errors: dict[str, list[str]]) -> int | None:
+    value = record.get(name)
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 4:
+        errors[name] = [_("must be a year")]
+        return None
+    return int(text)
+
+
+def practice_fields(record: dict[str, Any]) -> PracticeFields:
+    """A record's practice fields; ValidationFailed names every field of the wrong shape."""
+    errors: dict[str, list[str]] = {}
+    texts = {name: _text(record, name, errors) for name in TEXT_FIELDS}
+    lists: dict[str, Any] = {name: _codes(record, name, errors) for name in LIST_FIELDS}
+    lists["objectives"] = _objectives(record, errors)
+    years = {name: _year(record, name, errors) for name in ("period_start", "period_end")}
     if errors:
-        raise ImportFailed(errors)
-    return created
-
-
-def _import_row(actor, row: dict, organisation, publish: bool) -> Practice:
-    if not publish:
-        return services.practice_create(actor=actor, organisation=organisation, data=row)
-    owner = organisation
-    if owner is None and row.get("organisation"):
-        owner = Organisation.objects.filter(slug=row["organisation"]).first()
-        if owner is None:
-            raise ValidationFailed(
-                f"Unknown organisation {row['organisation']!r}.",
-                fields={"organisation": ["unknown"]},
-            )
-    practice = Practice(
-        organisation=owner, created_by=actor if getattr(actor, "pk", None) else None
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return PracticeFields(
+        title=texts["title"],
+        summary=texts["summary"],
+        body=texts["body"],
+        language=texts["language"] or "en",
+        results=texts["results"],
+        source=texts["source"],
+        **lists,
+        **years,
     )
-    data = {"language": "en", **row}
-    related = services.apply_fields(practice, data)
-    if not practice.body and not practice.summary:
-        raise ValidationFailed("A summary or body is required.", fields={"summary": ["required"]})
-    practice.slug = services.unique_slug(row.get("slug") or practice.title)
-    practice.status = Practice.PUBLISHED
-    practice.published_at = timezone.now()
-    if "last_verified_at" in row:  # curated records say when they were last checked, or never
-        verified = row["last_verified_at"]
-        practice.last_verified_at = dt.date.fromisoformat(verified) if verified else None
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON value (keys too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def curated_practice(record: dict[str, Any]) -> CuratedPractice:
+    """A record to publish directly: practice fields plus owner, slug, provenance and when it
+    was last verified (`last_verified_at` absent: today; empty: never)."""
+    fields = practice_fields(record)
+    errors: dict[str, list[str]] = {}
+    provenance = record.get("provenance") or []
+    if not isinstance(provenance, list) or not all(isinstance(p, dict) for p in provenance):
+        errors["provenance"] = [_("must be a list of objects")]
     else:
-        practice.last_verified_at = timezone.localdate()
-    practice._history_user = actor if getattr(actor, "pk", None) else None
-    practice.save()
-    services.set_related(practice, related)
-    practice_reindex(practice)
-    return practice
+        problems = [text_problem(t) for t in _strings(provenance)]
+        if any(problems):
+            errors["provenance"] = [next(p for p in problems if p)]
+    for name in ("organisation", "slug"):
+        problem = text_problem(str(record.get(name) or ""), max_chars=120)
+        if problem:
+            errors[name] = [problem]
+    verified: dt.date | None = None
+    raw = record.get("last_verified_at")
+    if raw not in (None, ""):
+        try:
+            verified = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            errors["last_verified_at"] = [_("must be a date (YYYY-MM-DD)")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return CuratedPractice(
+        fields=fields,
+        organisation=str(record.get("organisation") or "").strip(),
+        slug=str(record.get("slug") or "").strip(),
+        provenance=provenance,
+        last_verified_at=verified,
+        verified_today="last_verified_at" not in record,
+    )
+
+
+def import_file(
+    *, actor: Any, data: bytes | str, fmt: str, organisation: Any = None, publish: bool = False
+) -> list[Any]:
+    """Import a practice file: drafts for `organisation`, or (`publish`) curated records."""
+    records = parse(data, fmt)
+    if publish:
+        return practices_import_published(actor=actor, records=records, convert=curated_practice)
+    if organisation is None:
+        raise ValidationFailed(
+            _("Drafts are imported for an organisation."),
+            fields={"organisation": [_("required")]},
+        )
+    return practices_import_drafts(
+        actor=actor, organisation=organisation, records=records, convert=practice_fields
+    )

@@ -25,7 +25,8 @@ def practice_document(practice: Practice) -> dict:
         practice.countries.select_related("region", "subregion", "intermediate_region")
     )
     organisations = list(practice.organisations.all())
-    translations = list(practice.translations.all())
+    # Only approved text: a proposed change to a published translation waits for review.
+    translations = [t for t in practice.translations.all() if t.is_public]
     body = "\n".join(
         part
         for part in [

@@ -2,20 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from migrationhub.core.models import TimeStampedModel
-from migrationhub.organisations.models import Organisation
-from migrationhub.taxonomy.models import (
-    Area,
-    Country,
-    Language,
-    Level,
-    Objective,
-    Principle,
-    StakeholderType,
-)
 
 from . import freshness
 
@@ -36,10 +27,10 @@ class Practice(TimeStampedModel):
     title = models.CharField(max_length=300)
     summary = models.TextField()
     body = models.TextField(blank=True)
-    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    language = models.ForeignKey("taxonomy.Language", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, db_index=True)
     organisation = models.ForeignKey(
-        Organisation,
+        "organisations.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -48,15 +39,18 @@ class Practice(TimeStampedModel):
         "curated by the platform itself (imports), which only platform admins edit.",
     )
     organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="practices", help_text="Organisations involved."
+        "organisations.Organisation",
+        blank=True,
+        related_name="practices",
+        help_text="Organisations involved.",
     )
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="practices")
-    principles = models.ManyToManyField(Principle, blank=True, related_name="practices")
-    areas = models.ManyToManyField(Area, blank=True, related_name="practices")
-    countries = models.ManyToManyField(Country, blank=True, related_name="practices")
-    levels = models.ManyToManyField(Level, blank=True, related_name="practices")
+    objectives = models.ManyToManyField("taxonomy.Objective", blank=True, related_name="practices")
+    principles = models.ManyToManyField("taxonomy.Principle", blank=True, related_name="practices")
+    areas = models.ManyToManyField("taxonomy.Area", blank=True, related_name="practices")
+    countries = models.ManyToManyField("taxonomy.Country", blank=True, related_name="practices")
+    levels = models.ManyToManyField("taxonomy.Level", blank=True, related_name="practices")
     stakeholder_types = models.ManyToManyField(
-        StakeholderType, blank=True, related_name="practices"
+        "taxonomy.StakeholderType", blank=True, related_name="practices"
     )
     period_start = models.PositiveSmallIntegerField(null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -89,7 +83,9 @@ class Practice(TimeStampedModel):
 
     @property
     def is_stale(self) -> bool:
-        return self.status == self.PUBLISHED and freshness.is_stale(self.last_verified_at)
+        return self.status == self.PUBLISHED and freshness.is_stale(
+            self.last_verified_at, timezone.localdate(), settings.MIGRATIONHUB_STALE_AFTER_MONTHS
+        )
 
     @property
     def is_editable(self) -> bool:
@@ -97,12 +93,43 @@ class Practice(TimeStampedModel):
 
 
 class PracticeTranslation(TimeStampedModel):
+    """A practice in another language.
+
+    `title`, `summary` and `body` are the approved text, the one readers see; an empty title
+    means none has been approved yet. A change to a published practice's translation is a
+    proposal (`proposed_*`, `status` pending) until an internal reviewer or a platform admin
+    approves it; until then the approved text, if any, is still served (ADR 0004)."""
+
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATUSES = [
+        (PENDING, _("Pending review")),
+        (APPROVED, _("Approved")),
+        (REJECTED, _("Rejected")),
+    ]
+
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="translations")
-    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=300)
-    summary = models.TextField()
+    language = models.ForeignKey("taxonomy.Language", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=APPROVED)
+    proposed_title = models.CharField(max_length=300, blank=True)
+    proposed_summary = models.TextField(blank=True)
+    proposed_body = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    @property
+    def is_public(self) -> bool:
+        """It has approved text (shown once the practice is published)."""
+        return bool(self.title)
 
     class Meta:
         constraints = [

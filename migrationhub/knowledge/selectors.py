@@ -1,25 +1,23 @@
 """Practice reads. Public lists come from the search index; detail and work queues from the ORM,
 prefetched so templates and API schemas cannot trigger N+1 queries."""
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime as dt
+from typing import Any
 
-from migrationhub.search.selectors import search
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from migrationhub.accounts import selectors as account_selectors
+from migrationhub.accounts.permissions import is_internal_reviewer, is_platform_admin
+from migrationhub.organisations import selectors as org_selectors
+from migrationhub.organisations.permissions import organisation_ids_of
+from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
 
 from . import freshness
 from .indexing import KIND
 from .models import Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
-
-FACETS = (
-    "objective",
-    "principle",
-    "area",
-    "country",
-    "region",
-    "level",
-    "stakeholder_type",
-    "language",
-    "year",
-)
 
 
 def practice_queryset() -> QuerySet[Practice]:
@@ -50,23 +48,28 @@ def practice_get(slug: str) -> Practice | None:
     return practice_queryset().filter(slug=slug).first()
 
 
-def practice_search(query=None, *, filters=None, facets=FACETS, page=1, page_size=20):
-    """Published practices matching `query` and `filters`, ranked, with facet counts.
+PRACTICE_SEARCH = FacetedSearch(
+    kind=KIND,
+    facets=(
+        Facet("objective", _("GCM objective"), "objectives"),
+        Facet("region", _("Region"), "regions"),
+        Facet("country", _("Country"), "countries", upper=True),
+        Facet("level", _("Level"), "levels"),
+        Facet("stakeholder_type", _("Stakeholder type"), "stakeholder_types"),
+        Facet("area", _("Area of cooperation"), "areas"),
+        Facet("principle", _("Guiding principle"), "principles"),
+        Facet("language", _("Language"), "languages"),
+        Facet("year", _("Year"), newest_first=True),
+    ),
+    load=lambda ids: practice_summary_queryset().in_bulk(ids),
+)
 
-    Returns (result, practices): the search result (total, facets, hits with snippets) and the
-    matching Practice objects in rank order.
-    """
-    result = search(
-        query,
-        kinds=[KIND],
-        filters=filters,
-        facets=facets,
-        limit=page_size,
-        offset=(page - 1) * page_size,
-    )
-    by_id = practice_summary_queryset().in_bulk([h.object_id for h in result.hits])
-    practices = [by_id[h.object_id] for h in result.hits if h.object_id in by_id]
-    return result, practices
+
+def practice_search(
+    query: str | None, filters: dict[str, list[str]], *, page: int = 1, page_size: int = 20
+) -> FacetedResult:
+    """Published practices matching `query` and `filters`, ranked, with facet counts."""
+    return PRACTICE_SEARCH.run(query, filters, page=page, page_size=page_size)
 
 
 def practice_list_published() -> QuerySet[Practice]:
@@ -77,12 +80,23 @@ def practice_latest(n: int = 6) -> list[Practice]:
     return list(practice_list_published().order_by("-published_at", "-pk")[:n])
 
 
+def practice_slugs() -> set[str]:
+    return set(Practice.objects.values_list("slug", flat=True))
+
+
 def practice_count_published() -> int:
     return Practice.objects.filter(status=Practice.PUBLISHED).count()
 
 
+def stale_cutoff(today: dt.date | None = None) -> dt.date:
+    """The last verification date that is stale today (MIGRATIONHUB_STALE_AFTER_MONTHS)."""
+    return freshness.stale_cutoff(
+        today or timezone.localdate(), settings.MIGRATIONHUB_STALE_AFTER_MONTHS
+    )
+
+
 def practice_list_stale() -> QuerySet[Practice]:
-    cutoff = freshness.stale_cutoff()
+    cutoff = stale_cutoff()
     return practice_list_published().filter(
         Q(last_verified_at__isnull=True) | Q(last_verified_at__lte=cutoff)
     )
@@ -92,7 +106,7 @@ def practice_list_for_objective(number: int) -> QuerySet[Practice]:
     return practice_list_published().filter(objectives__number=number)
 
 
-def practice_list_for_organisation(organisation) -> QuerySet[Practice]:
+def practice_list_for_organisation(organisation: Any) -> QuerySet[Practice]:
     return (
         practice_list_published()
         .filter(Q(organisation=organisation) | Q(organisations=organisation))
@@ -100,11 +114,11 @@ def practice_list_for_organisation(organisation) -> QuerySet[Practice]:
     )
 
 
-def practice_list_of_user_organisations(user) -> QuerySet[Practice]:
+def practice_list_of_user_organisations(user: Any) -> QuerySet[Practice]:
     return practice_queryset().filter(organisation__memberships__user=user).order_by("-updated_at")
 
 
-def review_queue(user) -> QuerySet[ReviewAssignment]:
+def review_queue(user: Any) -> QuerySet[ReviewAssignment]:
     """The reviewer's active assignments on practices that are waiting for their decision."""
     return (
         ReviewAssignment.objects.filter(reviewer=user, withdrawn_at__isnull=True)
@@ -140,7 +154,51 @@ def review_history(practice: Practice) -> QuerySet[ReviewDecision]:
     )
 
 
-def assignment_for(user, practice: Practice) -> ReviewAssignment | None:
+def assignment_for(user: Any, practice: Practice) -> ReviewAssignment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return practice.assignments.filter(reviewer=user).first()
+
+
+def eligible_reviewers(practice: Practice) -> QuerySet[Any]:
+    """The reviewer panel policy: reviewers not yet on the panel who belong to none of the
+    organisations involved (nobody reviews their own organisation's practice)."""
+    assigned = set(practice.assignments.values_list("reviewer_id", flat=True))
+    involved = {practice.organisation_id, *practice.organisations.values_list("pk", flat=True)}
+    conflicted = org_selectors.member_ids_of({pk for pk in involved if pk})
+    # Members of unverified public bodies wait until the body is verified (ADR 0004).
+    unverified = org_selectors.member_ids_of_unverified_public_bodies()
+    return account_selectors.reviewer_list(exclude_ids=assigned | conflicted | unverified)
+
+
+def public_translations(practice: Practice) -> list[PracticeTranslation]:
+    """The translations readers see: approved text only (prefetched by `practice_get`)."""
+    return [t for t in practice.translations.all() if t.is_public]
+
+
+def translation_get(practice: Practice, language: str) -> PracticeTranslation | None:
+    return next((t for t in practice.translations.all() if t.language_id == language), None)
+
+
+def translations_pending(practice: Practice) -> list[PracticeTranslation]:
+    """Proposed translations of the practice waiting for review."""
+    return [t for t in practice.translations.all() if t.status == PracticeTranslation.PENDING]
+
+
+def translations_to_review(user: Any) -> QuerySet[PracticeTranslation]:
+    """Proposed translations of published practices that `user` may review: for internal
+    reviewers and platform admins, outside the organisations they belong to."""
+    if not (is_internal_reviewer(user) or is_platform_admin(user)):
+        return PracticeTranslation.objects.none()
+    own = organisation_ids_of(user)
+    return (
+        PracticeTranslation.objects.filter(
+            status=PracticeTranslation.PENDING, practice__status=Practice.PUBLISHED
+        )
+        .exclude(practice__organisation_id__in=own)
+        .exclude(practice__organisations__in=own)
+        .exclude(proposed_by=user)
+        .select_related("practice", "language", "proposed_by")
+        .order_by("updated_at")
+        .distinct()
+    )

@@ -1,209 +1,314 @@
-"""Practice writes: drafting, submission, peer review, publication, re-verification.
+"""Practice writes: drafting, submission, peer review, publication, re-verification, imports.
 
-Every service takes the acting user, checks permissions through `permissions`, runs in one
-transaction, records history (django-simple-history, with the actor) and keeps the search index
-in step.
+Every service takes the acting user, checks permissions first (through `permissions`), runs in one
+transaction, records history (django-simple-history, with the actor) and an audit event, and
+keeps the search index in step. Inputs are typed (`PracticeFields`): codes of the reference
+vocabularies, resolved and checked here, whoever calls (pages, API, imports, CLI).
 """
 
-import logging
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from migrationhub.core import audit
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
+from migrationhub.core.imports import run_import
+from migrationhub.core.slugs import save_with_unique_slug
 from migrationhub.core.tasks import notify_on_commit
 from migrationhub.organisations import permissions as org_permissions
-from migrationhub.organisations.models import Membership, Organisation
+from migrationhub.organisations import selectors as org_selectors
 from migrationhub.taxonomy.selectors import resolve_many, resolve_one
 
-from . import freshness, permissions, review_rules
+from . import permissions, review_rules, selectors
+from .errors import Code
 from .indexing import practice_reindex
 from .models import Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
 
-log = logging.getLogger(__name__)
-
-M2M_FIELDS = {
-    "objectives": "objectives",
-    "principles": "principles",
-    "areas": "areas",
-    "countries": "countries",
-    "levels": "levels",
-    "stakeholder_types": "stakeholder_types",
-}
-TEXT_FIELDS = ("title", "summary", "body", "results", "source")
-
-
-def unique_slug(title: str, exclude_pk=None) -> str:
-    root = slugify(title)[:100] or "practice"
-    slug, n = root, 2
-    while Practice.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{root}-{n}", n + 1
-    return slug
+VOCABULARY_FIELDS = (
+    "objectives",
+    "principles",
+    "areas",
+    "countries",
+    "levels",
+    "stakeholder_types",
+)
+TITLE_MAX = 300
+R = TypeVar("R")
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
-def apply_fields(practice: Practice, data: dict) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class PracticeFields:
+    """What a submitter writes about a practice: its texts, and codes of the reference
+    vocabularies (GCM objective numbers, principle, area, level and stakeholder-type codes, ISO
+    3166 alpha-3 countries, language codes) and slugs of the organisations involved."""
+
+    title: str
+    summary: str
+    body: str = ""
+    language: str = "en"
+    objectives: Sequence[int | str] = ()
+    principles: Sequence[str] = ()
+    areas: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    levels: Sequence[str] = ()
+    stakeholder_types: Sequence[str] = ()
+    organisations: Sequence[str] = ()
+    period_start: int | None = None
+    period_end: int | None = None
+    results: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, practice: Practice) -> PracticeFields:
+        """The practice's current fields (prefetched by `selectors.practice_get`), e.g. to apply a
+        partial change with `dataclasses.replace`."""
+        return cls(
+            title=practice.title,
+            summary=practice.summary,
+            body=practice.body,
+            language=practice.language_id,
+            objectives=[o.number for o in practice.objectives.all()],
+            principles=[p.code for p in practice.principles.all()],
+            areas=[a.code for a in practice.areas.all()],
+            countries=[c.iso3 for c in practice.countries.all()],
+            levels=[lv.code for lv in practice.levels.all()],
+            stakeholder_types=[s.code for s in practice.stakeholder_types.all()],
+            organisations=[o.slug for o in practice.organisations.all()],
+            period_start=practice.period_start,
+            period_end=practice.period_end,
+            results=practice.results,
+            source=practice.source,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CuratedPractice:
+    """A record reviewed elsewhere (the demo content, a migration from another platform), which a
+    platform admin publishes directly with its provenance. `last_verified_at` None means never
+    verified; `verified_today` marks it verified on import."""
+
+    fields: PracticeFields
+    organisation: str = ""  # slug of the owning organisation; empty: curated by the platform
+    slug: str = ""
+    provenance: Sequence[dict[str, Any]] = ()
+    last_verified_at: dt.date | None = None
+    verified_today: bool = False
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """`PracticeFields` checked, with the reference rows they name."""
+
+    fields: PracticeFields
+    language: Any  # taxonomy's Language row
+    related: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _year(value: object, name: str, errors: dict[str, list[str]]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors[name] = [_("must be a year")]
+    elif not YEAR_MIN <= value <= YEAR_MAX:
+        errors[name] = [_("must be a year between 1900 and 2100")]
+
+
+def _resolve(fields: PracticeFields) -> _Resolved:
+    """Check `fields` and look up what they name; every problem at once, as field errors."""
     errors: dict[str, list[str]] = {}
-    for field in TEXT_FIELDS:
-        if field in data and data[field] is not None:
-            setattr(practice, field, str(data[field]).strip())
-    if "provenance" in data and data["provenance"] is not None:
-        practice.provenance = data["provenance"]
-    if data.get("language"):
-        practice.language = resolve_one("languages", data["language"])
-    for field in ("period_start", "period_end"):
-        if field in data:
-            value = data[field]
-            if value in (None, ""):
-                setattr(practice, field, None)
-                continue
-            try:
-                year = int(value)
-            except (TypeError, ValueError):
-                errors[field] = ["must be a year"]
-                continue
-            if not 1900 <= year <= 2100:
-                errors[field] = ["must be a year between 1900 and 2100"]
-            setattr(practice, field, year)
+    if not fields.title.strip():
+        errors["title"] = [_("required")]
+    elif len(fields.title.strip()) > TITLE_MAX:
+        errors["title"] = [_("at most 300 characters")]
+    if not fields.summary.strip():
+        errors["summary"] = [_("required")]
+    _year(fields.period_start, "period_start", errors)
+    _year(fields.period_end, "period_end", errors)
     if (
-        practice.period_start
-        and practice.period_end
-        and practice.period_end < practice.period_start
+        "period_start" not in errors
+        and "period_end" not in errors
+        and fields.period_start
+        and fields.period_end
+        and fields.period_end < fields.period_start
     ):
-        errors["period_end"] = ["must not be before the start"]
-    if not (practice.title or "").strip():
-        errors["title"] = ["required"]
-    elif len(practice.title) > 300:
-        errors["title"] = ["at most 300 characters"]
-    if not (practice.summary or "").strip():
-        errors["summary"] = ["required"]
+        errors["period_end"] = [_("must not be before the start")]
+    related: dict[str, list[Any]] = {}
+    language = None
+    try:
+        language = resolve_one("languages", fields.language)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    for name in VOCABULARY_FIELDS:
+        try:
+            related[name] = resolve_many(name, getattr(fields, name))
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    slugs = [s for s in fields.organisations if s]
+    organisations = list(org_selectors.organisations_by_slug(slugs))
+    missing = sorted(set(slugs) - {o.slug for o in organisations})
+    if missing:
+        errors["organisations"] = [_("unknown: %(codes)s") % {"codes": ", ".join(missing)}]
+    related["organisations"] = organisations
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
-    related = {}
-    for field in M2M_FIELDS:
-        if data.get(field) is not None:
-            related[field] = resolve_many(field, data[field])
-    if data.get("organisations") is not None:
-        slugs = [s for s in data["organisations"] if s]
-        orgs = list(Organisation.objects.filter(slug__in=slugs))
-        missing = sorted(set(slugs) - {o.slug for o in orgs})
-        if missing:
-            raise ValidationFailed(
-                f"Unknown organisations: {', '.join(missing)}",
-                fields={"organisations": [f"unknown: {', '.join(missing)}"]},
-            )
-        related["organisations"] = orgs
-    return related
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    assert language is not None
+    return _Resolved(fields=fields, language=language, related=related)
 
 
-def set_related(practice: Practice, related: dict) -> None:
-    for field, rows in related.items():
-        getattr(practice, field).set(rows)
+def _apply(practice: Practice, resolved: _Resolved) -> None:
+    f = resolved.fields
+    practice.title = f.title.strip()
+    practice.summary = f.summary.strip()
+    practice.body = f.body.strip()
+    practice.results = f.results.strip()
+    practice.source = f.source.strip()
+    practice.language = resolved.language
+    practice.period_start = f.period_start
+    practice.period_end = f.period_end
+
+
+def _set_related(practice: Practice, resolved: _Resolved) -> None:
+    for name, rows in resolved.related.items():
+        getattr(practice, name).set(rows)
+
+
+def _save(practice: Practice, actor: Any, *, slug_from: str | None = None) -> None:
+    audit.by(practice, actor)
+    if slug_from is not None:
+        save_with_unique_slug(practice, slug_from, fallback="practice")
+    else:
+        practice.save()
+
+
+def _create(actor: Any, organisation: Any, resolved: _Resolved, slug: str = "") -> Practice:
+    practice = Practice(
+        organisation=organisation, created_by=actor if getattr(actor, "pk", None) else None
+    )
+    _apply(practice, resolved)
+    _save(practice, actor, slug_from=slug or practice.title)
+    _set_related(practice, resolved)
+    if organisation is not None and organisation not in resolved.related["organisations"]:
+        practice.organisations.add(organisation)
+    return practice
 
 
 @transaction.atomic
 def practice_create(
-    *, actor, organisation: Organisation, data: dict, submit: bool = False
+    *, actor: Any, organisation: Any, fields: PracticeFields, submit: bool = False
 ) -> Practice:
     """A new draft owned by `organisation`; only its members may create one."""
     org_permissions.require_member(actor, organisation)
-    practice = Practice(organisation=organisation, created_by=actor)
-    data = {"language": "en", **data}
-    related = apply_fields(practice, data)
-    practice.slug = unique_slug(data.get("slug") or practice.title)
-    practice._history_user = actor
-    practice.save()
-    set_related(practice, related)
-    if organisation not in related.get("organisations", []):
-        practice.organisations.add(organisation)
+    practice = _create(actor, organisation, _resolve(fields))
+    audit.record(actor=actor, action="practice.create", target=practice)
     if submit:
         practice = practice_submit(actor=actor, practice=practice)
     return practice
 
 
 @transaction.atomic
-def practice_update(*, actor, practice: Practice, data: dict) -> Practice:
+def practice_update(*, actor: Any, practice: Practice, fields: PracticeFields) -> Practice:
     """Edit a draft or a returned practice; only members of the submitting organisation may."""
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     permissions.require_editor(actor, practice)
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if not practice.is_editable:
         raise Conflict(
-            "Only drafts and practices returned for more information can be edited.",
-            code="not_editable",
+            _("Only drafts and practices returned for more information can be edited."),
+            code=Code.NOT_EDITABLE,
         )
-    related = apply_fields(practice, data)
-    practice._history_user = actor
-    practice.save()
-    set_related(practice, related)
+    resolved = _resolve(fields)
+    _apply(practice, resolved)
+    _save(practice, actor)
+    _set_related(practice, resolved)
+    audit.record(actor=actor, action="practice.update", target=practice)
     return practice
 
 
 def _completeness(practice: Practice) -> dict[str, list[str]]:
     missing = {}
     if not practice.body.strip():
-        missing["body"] = ["required before submission"]
+        missing["body"] = [_("required before submission")]
     if not practice.objectives.exists():
-        missing["objectives"] = ["choose at least one GCM objective"]
+        missing["objectives"] = [_("choose at least one GCM objective")]
     if not practice.levels.exists():
-        missing["levels"] = ["choose at least one governance level"]
+        missing["levels"] = [_("choose at least one governance level")]
     return missing
 
 
 @transaction.atomic
-def practice_submit(*, actor, practice: Practice) -> Practice:
+def practice_submit(*, actor: Any, practice: Practice) -> Practice:
     """Send a draft (or a returned practice, after changes) to peer review.
 
     A resubmitted practice opens a new review round with the same panel, so reviewers see the
     changes they asked for; a first submission waits for a panel to be assigned.
     """
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     permissions.require_editor(actor, practice)
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if practice.status not in (Practice.DRAFT, Practice.RETURNED):
         raise Conflict(
-            "Only drafts and returned practices can be submitted.", code="not_submittable"
+            _("Only drafts and returned practices can be submitted."), code=Code.NOT_SUBMITTABLE
         )
     missing = _completeness(practice)
     if missing:
-        raise ValidationFailed("The practice is not complete enough to review.", fields=missing)
+        raise ValidationFailed(_("The practice is not complete enough to review."), fields=missing)
     practice.review_round += 1
     practice.submitted_at = timezone.now()
     practice.status = Practice.SUBMITTED
-    practice._history_user = actor
-    practice.save()
+    _save(practice, actor)
+    audit.record(
+        actor=actor, action="practice.submit", target=practice, round=practice.review_round
+    )
     _start_review_if_panel_complete(practice, actor)
     return practice
 
 
-def _active_assignments(practice: Practice):
+def _active_assignments(practice: Practice) -> Any:
     return practice.assignments.filter(withdrawn_at__isnull=True).select_related("reviewer")
 
 
-def _start_review_if_panel_complete(practice: Practice, actor) -> None:
+def _start_review_if_panel_complete(practice: Practice, actor: Any) -> None:
     if practice.status != Practice.SUBMITTED:
         return
     kinds = [a.kind for a in _active_assignments(practice)]
     if not review_rules.panel_problems(kinds):
         practice.status = Practice.IN_REVIEW
-        practice._history_user = actor
+        audit.by(practice, actor)
         practice.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
-def review_assign(*, actor, practice: Practice, reviewer) -> ReviewAssignment:
+def review_assign(*, actor: Any, practice: Practice, reviewer: Any) -> ReviewAssignment:
     """Put `reviewer` on the practice's panel. Platform admins assign; the reviewer's kind
     (internal/external) comes from their platform role."""
     permissions.require_review_coordinator(actor)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if practice.status not in (Practice.SUBMITTED, Practice.IN_REVIEW, Practice.RETURNED):
-        raise Conflict("Reviewers are assigned to submitted practices.", code="not_in_review")
+        raise Conflict(_("Reviewers are assigned to submitted practices."), code=Code.NOT_IN_REVIEW)
     if not reviewer.is_reviewer:
         raise ValidationFailed(
-            "This user is not a reviewer.", fields={"reviewer": ["not a reviewer"]}
+            _("This user is not a reviewer."), fields={"reviewer": [_("not a reviewer")]}
         )
     if permissions.has_conflict_by_membership(reviewer, practice):
         raise PermissionDenied(
-            "Nobody reviews a practice of their own organisation.", code="own_organisation"
+            _("Nobody reviews a practice of their own organisation."), code=Code.OWN_ORGANISATION
+        )
+    if org_selectors.belongs_to_unverified_public_body(reviewer):
+        # Who they are rests on a claim nobody checked yet (ADR 0004): verify the body first.
+        raise ValidationFailed(
+            _(
+                "This reviewer belongs to a public body that is not verified yet. Verify the "
+                "organisation first, or choose another reviewer."
+            ),
+            fields={"reviewer": [_("member of an unverified public body")]},
+            code=Code.UNVERIFIED_PUBLIC_BODY,
         )
     assignment, created = ReviewAssignment.objects.get_or_create(
         practice=practice,
@@ -212,76 +317,112 @@ def review_assign(*, actor, practice: Practice, reviewer) -> ReviewAssignment:
     )
     if not created:
         if assignment.withdrawn_at is not None:
-            raise Conflict("This reviewer recused themselves from this practice.", code="recused")
-        raise Conflict("This reviewer is already on the panel.", code="already_assigned")
+            raise Conflict(
+                _("This reviewer recused themselves from this practice."), code=Code.RECUSED
+            )
+        raise Conflict(_("This reviewer is already on the panel."), code=Code.ALREADY_ASSIGNED)
+    audit.record(
+        actor=actor,
+        action="review.assign",
+        target=practice,
+        reviewer=reviewer.pk,
+        kind=assignment.kind,
+    )
     _start_review_if_panel_complete(practice, actor)
+    notify_on_commit(
+        _("[MigrationHub] Please review: %(title)s") % {"title": practice.title},
+        _(
+            "You were assigned to review “%(title)s”. Open it from your review queue, declare "
+            "whether you have a conflict of interest, then decide."
+        )
+        % {"title": practice.title},
+        [reviewer.email],
+    )
     return assignment
 
 
 @transaction.atomic
 def review_declare_interest(
-    *, actor, assignment: ReviewAssignment, conflict: bool, statement: str = ""
+    *, actor: Any, assignment: ReviewAssignment, conflict: bool, statement: str = ""
 ) -> ReviewAssignment:
     """The reviewer declares whether they have a conflict of interest. A conflict withdraws
     them from the panel (recusal); no conflict lets them decide."""
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.reviewer_id != actor.pk:
-        raise PermissionDenied("Only the assigned reviewer can make this declaration.")
+        raise PermissionDenied(_("Only the assigned reviewer can make this declaration."))
     if assignment.withdrawn_at is not None:
-        raise Conflict("You have withdrawn from this review.", code="recused")
+        raise Conflict(_("You have withdrawn from this review."), code=Code.RECUSED)
     now = timezone.now()
     assignment.conflict_statement = statement.strip()
+    practice = assignment.practice
     if conflict:
         assignment.withdrawn_at = now
-        practice = assignment.practice
         if practice.status == Practice.IN_REVIEW:
             # The panel is incomplete again: the practice waits for a replacement.
             practice.status = Practice.SUBMITTED
-            practice._history_user = actor
+            audit.by(practice, actor)
             practice.save(update_fields=["status", "updated_at"])
     else:
         assignment.no_conflict_declared_at = now
     assignment.save()
+    audit.record(
+        actor=actor,
+        action="review.recuse" if conflict else "review.declare_no_conflict",
+        target=practice,
+        reason=assignment.conflict_statement,
+    )
     return assignment
 
 
 @transaction.atomic
 def review_decide(
-    *, actor, assignment: ReviewAssignment, decision: str, comment: str = ""
+    *, actor: Any, assignment: ReviewAssignment, decision: str, comment: str = ""
 ) -> Practice:
     """Record a reviewer's decision for the current round and apply the panel's majority."""
     if decision not in dict(ReviewDecision.DECISIONS):
-        raise ValidationFailed("Unknown decision.", fields={"decision": [f"unknown: {decision}"]})
+        raise ValidationFailed(
+            _("Unknown decision."),
+            fields={"decision": [_("unknown: %(codes)s") % {"codes": decision}]},
+        )
     assignment = ReviewAssignment.objects.select_related("practice").get(pk=assignment.pk)
-    practice = Practice.objects.select_for_update().get(pk=assignment.practice_id)
     if assignment.reviewer_id != actor.pk:
-        raise PermissionDenied("Only the assigned reviewer can decide.")
+        raise PermissionDenied(_("Only the assigned reviewer can decide."))
     if not actor.is_reviewer:
-        raise PermissionDenied("Only reviewers decide.")
+        raise PermissionDenied(_("Only reviewers decide."))
+    practice = Practice.objects.select_for_update().get(pk=assignment.practice_id)
     if permissions.has_conflict_by_membership(actor, practice):
         raise PermissionDenied(
-            "Nobody reviews a practice of their own organisation.", code="own_organisation"
+            _("Nobody reviews a practice of their own organisation."), code=Code.OWN_ORGANISATION
         )
     if assignment.withdrawn_at is not None:
-        raise Conflict("You have withdrawn from this review.", code="recused")
+        raise Conflict(_("You have withdrawn from this review."), code=Code.RECUSED)
     if assignment.no_conflict_declared_at is None:
         raise Conflict(
-            "Declare that you have no conflict of interest before deciding.", code="coi_required"
+            _("Declare that you have no conflict of interest before deciding."),
+            code=Code.COI_REQUIRED,
         )
     if practice.status != Practice.IN_REVIEW:
-        raise Conflict("This practice is not in review.", code="not_in_review")
+        raise Conflict(_("This practice is not in review."), code=Code.NOT_IN_REVIEW)
     if decision in (ReviewDecision.REVISE, ReviewDecision.REJECT) and not comment.strip():
         raise ValidationFailed(
-            "Say what is missing or why: the organisation needs your comment.",
-            fields={"comment": ["required when returning or rejecting"]},
+            _("Say what is missing or why: the organisation needs your comment."),
+            fields={"comment": [_("required when returning or rejecting")]},
         )
     if ReviewDecision.objects.filter(assignment=assignment, round=practice.review_round).exists():
-        raise Conflict("You have already decided in this round.", code="already_decided")
+        raise Conflict(_("You have already decided in this round."), code=Code.ALREADY_DECIDED)
     ReviewDecision.objects.create(
         assignment=assignment,
         round=practice.review_round,
         decision=decision,
         comment=comment.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="review.decide",
+        target=practice,
+        reason=comment.strip(),
+        decision=decision,
+        round=practice.review_round,
     )
     active = list(_active_assignments(practice))
     decisions = ReviewDecision.objects.filter(
@@ -299,21 +440,17 @@ def review_decide(
         practice.status = Practice.RETURNED
     else:
         practice.status = Practice.ARCHIVED
-    practice._history_user = actor
-    practice.save()
+    _save(practice, actor)
+    audit.record(actor=actor, action=f"practice.review_{outcome}", target=practice)
     practice_reindex(practice)
     _notify_organisation(practice, outcome)
     return practice
 
 
 def _notify_organisation(practice: Practice, outcome: str) -> None:
-    emails = list(
-        Membership.objects.filter(organisation=practice.organisation).values_list(
-            "user__email", flat=True
-        )
-    )
-    if not emails:
+    if practice.organisation is None:
         return
+    emails = org_selectors.member_emails(practice.organisation)
     subjects = {
         review_rules.APPROVE: "Your practice was published",
         review_rules.REVISE: "Your practice needs more information",
@@ -328,60 +465,185 @@ def _notify_organisation(practice: Practice, outcome: str) -> None:
 
 
 @transaction.atomic
-def practice_verify(*, actor, practice: Practice) -> Practice:
+def practice_verify(*, actor: Any, practice: Practice) -> Practice:
     """A member of the submitting organisation confirms the practice is still accurate."""
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     permissions.require_editor(actor, practice)
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if practice.status != Practice.PUBLISHED:
-        raise Conflict("Only published practices are verified.", code="not_published")
+        raise Conflict(_("Only published practices are verified."), code=Code.NOT_PUBLISHED)
     practice.last_verified_at = timezone.localdate()
     practice.reverification_requested_at = None
-    practice._history_user = actor
-    practice.save()
+    _save(practice, actor)
+    audit.record(actor=actor, action="practice.verify", target=practice)
     return practice
 
 
 @transaction.atomic
-def practice_archive(*, actor, practice: Practice) -> Practice:
+def practice_archive(*, actor: Any, practice: Practice, reason: str = "") -> Practice:
     permissions.require_review_coordinator(actor)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     practice.status = Practice.ARCHIVED
-    practice._history_user = actor
-    practice.save()
+    _save(practice, actor)
+    audit.record(actor=actor, action="practice.archive", target=practice, reason=reason)
     practice_reindex(practice)
     return practice
 
 
 @transaction.atomic
 def translation_upsert(
-    *, actor, practice: Practice, language: str, data: dict
+    *, actor: Any, practice: Practice, language: str, title: str, summary: str, body: str = ""
 ) -> PracticeTranslation:
+    """Add or replace the practice's translation into `language`.
+
+    A published practice's translation is a proposal: readers keep the approved text (if any)
+    until an internal reviewer or a platform admin approves it (`translation_approve`), so that
+    nothing reaches the public unreviewed. Before publication the text is written as it is and
+    becomes public with the practice, whose panel reviews it."""
     permissions.require_editor(actor, practice)
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
     lang = resolve_one("languages", language)
     if lang.code == practice.language_id:
         raise ValidationFailed(
-            "This is the practice's original language.", fields={"language": ["original language"]}
+            _("This is the practice's original language."),
+            fields={"language": [_("original language")]},
         )
-    errors = {f: ["required"] for f in ("title", "summary") if not str(data.get(f) or "").strip()}
+    errors = {
+        name: [_("required")]
+        for name, value in (("title", title), ("summary", summary))
+        if not value.strip()
+    }
+    if len(title.strip()) > TITLE_MAX:
+        errors["title"] = [_("at most 300 characters")]
     if errors:
-        raise ValidationFailed("Please correct the marked fields.", fields=errors)
-    translation, _ = PracticeTranslation.objects.update_or_create(
-        practice=practice,
-        language=lang,
-        defaults={
-            "title": data["title"].strip(),
-            "summary": data["summary"].strip(),
-            "body": (data.get("body") or "").strip(),
-        },
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    translation = (
+        PracticeTranslation.objects.select_for_update()
+        .filter(practice=practice, language=lang)
+        .first()
+    ) or PracticeTranslation(practice=practice, language=lang)
+    text = (title.strip(), summary.strip(), body.strip())
+    proposal = practice.status == Practice.PUBLISHED
+    if proposal:
+        translation.proposed_title, translation.proposed_summary, translation.proposed_body = text
+        translation.status = PracticeTranslation.PENDING
+        translation.reviewed_by, translation.reviewed_at, translation.review_note = None, None, ""
+    else:
+        translation.title, translation.summary, translation.body = text
+        translation.proposed_title = translation.proposed_summary = translation.proposed_body = ""
+        translation.status = PracticeTranslation.APPROVED
+    translation.proposed_by = actor if getattr(actor, "pk", None) else None
+    audit.by(translation, actor)
+    translation.save()
+    audit.record(
+        actor=actor,
+        action="translation.propose" if proposal else "practice.translate",
+        target=practice,
+        language=lang.code,
+    )
+    if not proposal:
+        practice_reindex(practice)
+    return translation
+
+
+def _translation_reviewed(
+    actor: Any, translation: PracticeTranslation, note: str
+) -> PracticeTranslation:
+    """Lock a pending proposal that `actor` may review, and mark it reviewed by them."""
+    locked = (
+        PracticeTranslation.objects.select_for_update(of=("self",))
+        .select_related("practice", "language", "proposed_by")
+        .get(pk=translation.pk)
+    )
+    permissions.require_translation_reviewer(actor, locked.practice)
+    if locked.status != PracticeTranslation.PENDING:
+        raise Conflict(
+            _("This translation is not waiting for review."), code=Code.TRANSLATION_NOT_PENDING
+        )
+    if locked.proposed_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Someone other than its author reviews a translation."), code=Code.OWN_TRANSLATION
+        )
+    locked.reviewed_by, locked.reviewed_at, locked.review_note = actor, timezone.now(), note
+    return locked
+
+
+def _notify_translator(translation: PracticeTranslation, subject: str, body: str) -> None:
+    if translation.proposed_by is not None:
+        notify_on_commit(subject, body, [translation.proposed_by.email])
+
+
+@transaction.atomic
+def translation_approve(
+    *, actor: Any, translation: PracticeTranslation, note: str = ""
+) -> PracticeTranslation:
+    """One internal reviewer or platform admin, outside the organisations involved, approves a
+    proposed translation of a published practice: it replaces the public text and is indexed."""
+    translation = _translation_reviewed(actor, translation, note.strip())
+    translation.title = translation.proposed_title
+    translation.summary = translation.proposed_summary
+    translation.body = translation.proposed_body
+    translation.proposed_title = translation.proposed_summary = translation.proposed_body = ""
+    translation.status = PracticeTranslation.APPROVED
+    audit.by(translation, actor)
+    translation.save()
+    practice = translation.practice
+    audit.record(
+        actor=actor,
+        action="translation.approve",
+        target=practice,
+        reason=translation.review_note,
+        language=translation.language_id,
     )
     practice_reindex(practice)
+    _notify_translator(
+        translation,
+        _("[MigrationHub] Translation published: %(title)s") % {"title": practice.title},
+        _("Your translation (%(language)s) of “%(title)s” was approved and is now public.")
+        % {"language": translation.language.name, "title": practice.title},
+    )
     return translation
 
 
 @transaction.atomic
-def practices_request_reverification(*, today=None) -> int:
+def translation_reject(
+    *, actor: Any, translation: PracticeTranslation, note: str
+) -> PracticeTranslation:
+    """Refuse a proposed translation, saying why; readers keep the approved text, if any, and
+    the proposal stays for its author to correct."""
+    if not note.strip():
+        raise ValidationFailed(
+            _("Say why: the translator needs your comment."),
+            fields={"note": [_("required when rejecting")]},
+        )
+    translation = _translation_reviewed(actor, translation, note.strip())
+    translation.status = PracticeTranslation.REJECTED
+    audit.by(translation, actor)
+    translation.save()
+    practice = translation.practice
+    audit.record(
+        actor=actor,
+        action="translation.reject",
+        target=practice,
+        reason=translation.review_note,
+        language=translation.language_id,
+    )
+    _notify_translator(
+        translation,
+        _("[MigrationHub] Translation not accepted: %(title)s") % {"title": practice.title},
+        _("Your translation (%(language)s) of “%(title)s” was not accepted: %(note)s")
+        % {
+            "language": translation.language.name,
+            "title": practice.title,
+            "note": translation.review_note,
+        },
+    )
+    return translation
+
+
+@transaction.atomic
+def practices_request_reverification(*, today: dt.date | None = None) -> int:
     """Ask the organisations of stale published practices to re-verify them (once per staleness)."""
-    cutoff = freshness.stale_cutoff(today)
+    cutoff = selectors.stale_cutoff(today)
     stale = Practice.objects.filter(
         status=Practice.PUBLISHED, reverification_requested_at__isnull=True
     ).filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lte=cutoff))
@@ -389,17 +651,88 @@ def practices_request_reverification(*, today=None) -> int:
     for practice in stale.select_related("organisation"):
         practice.reverification_requested_at = timezone.now()
         practice.save(update_fields=["reverification_requested_at"])
-        emails = list(
-            Membership.objects.filter(organisation=practice.organisation).values_list(
-                "user__email", flat=True
+        audit.record(actor=None, action="practice.request_reverification", target=practice)
+        if practice.organisation is not None:
+            notify_on_commit(
+                f"[MigrationHub] Please re-verify: {practice.title}",
+                f"“{practice.title}” was last verified on {practice.last_verified_at or 'never'}. "
+                "Readers now see it flagged as stale. Open it on MigrationHub and choose "
+                "“Confirm still accurate”, or edit it.",
+                org_selectors.member_emails(practice.organisation),
             )
-        )
-        notify_on_commit(
-            f"[MigrationHub] Please re-verify: {practice.title}",
-            f"“{practice.title}” was last verified on {practice.last_verified_at or 'never'}. "
-            "Readers now see it flagged as stale. Open it on MigrationHub and choose "
-            "“Confirm still accurate”, or edit it.",
-            emails,
-        )
         count += 1
     return count
+
+
+# --- bulk imports ------------------------------------------------------------------------------
+
+
+def _same(record: Any) -> Any:
+    return record
+
+
+def practices_import_drafts(
+    *,
+    actor: Any,
+    organisation: Any,
+    records: Iterable[R],
+    convert: Callable[[R], PracticeFields] = _same,
+) -> list[Practice]:
+    """Drafts for `organisation`, one per record, all or none (`core.imports.ImportFailed`
+    lists every bad record); only its members may import. `convert` turns a file's record into
+    fields (its shape errors are row errors too)."""
+    org_permissions.require_member(actor, organisation)
+
+    def write(valid: list[_Resolved]) -> list[Practice]:
+        created = [_create(actor, organisation, resolved) for resolved in valid]
+        for practice in created:
+            audit.record(actor=actor, action="practice.import", target=practice)
+        return created
+
+    return run_import(records, validate=lambda r: _resolve(convert(r)), write=write)
+
+
+def practices_import_published(
+    *,
+    actor: Any,
+    records: Iterable[R],
+    convert: Callable[[R], CuratedPractice] = _same,
+) -> list[Practice]:
+    """Publish curated records directly, all or none; only platform administrators (or the
+    platform itself, `actor` None, loading the demo) may: these records skip peer review."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only platform administrators import published records."))
+
+    def validate(raw: R) -> tuple[CuratedPractice, Any, _Resolved]:
+        record = convert(raw)
+        owner = None
+        if record.organisation:
+            owner = org_selectors.organisation_get(record.organisation)
+            if owner is None:
+                raise ValidationFailed(
+                    _("Unknown organisation %(slug)s.") % {"slug": record.organisation},
+                    fields={"organisation": [_("unknown")]},
+                )
+        return record, owner, _resolve(record.fields)
+
+    def write(valid: list[tuple[CuratedPractice, Any, _Resolved]]) -> list[Practice]:
+        now, today = timezone.now(), timezone.localdate()
+        published = []
+        for record, owner, resolved in valid:
+            practice = Practice(
+                organisation=owner,
+                created_by=actor if getattr(actor, "pk", None) else None,
+                status=Practice.PUBLISHED,
+                published_at=now,
+                provenance=list(record.provenance),
+                last_verified_at=today if record.verified_today else record.last_verified_at,
+            )
+            _apply(practice, resolved)
+            _save(practice, actor, slug_from=record.slug or practice.title)
+            _set_related(practice, resolved)
+            audit.record(actor=actor, action="practice.import_published", target=practice)
+            practice_reindex(practice)
+            published.append(practice)
+        return published
+
+    return run_import(records, validate=validate, write=write)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<slug:slug>/submit/", views.practice_submit, name="submit"),
     path("<slug:slug>/verify/", views.practice_verify, name="verify"),
     path("<slug:slug>/translate/", views.practice_translate, name="translate"),
+    path(
+        "<slug:slug>/translations/<str:language>/review/",
+        views.translation_review,
+        name="translation_review",
+    ),
     path("<slug:slug>/review/assign/", views.review_assign, name="review_assign"),
     path("<slug:slug>/review/declare/", views.review_declare, name="review_declare"),
     path("<slug:slug>/review/decide/", views.review_decide, name="review_decide"),

@@ -1,20 +1,20 @@
 """Practice pages: search, detail, submit and edit, review. Views parse, call one service or
 selector, and render; service errors come back as form errors."""
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from migrationhub.core.errors import ApplicationError, NotFound
 from migrationhub.core.forms import add_service_errors
+from migrationhub.core.pagination import page_number, querystring_without_page
 from migrationhub.organisations.selectors import organisations_of
-from migrationhub.taxonomy.selectors import facet_labels
 
 from . import permissions, selectors, services
 from .forms import (
@@ -23,89 +23,20 @@ from .forms import (
     DeclarationForm,
     PracticeForm,
     TranslationForm,
+    TranslationReviewForm,
 )
 from .models import Practice
 
 PAGE_SIZE = 20
-FACET_ORDER = (
-    "objective",
-    "region",
-    "country",
-    "level",
-    "stakeholder_type",
-    "area",
-    "principle",
-    "language",
-    "year",
-)
-FACET_TITLES = {
-    "objective": gettext_lazy("GCM objective"),
-    "region": gettext_lazy("Region"),
-    "country": gettext_lazy("Country"),
-    "level": gettext_lazy("Level"),
-    "stakeholder_type": gettext_lazy("Stakeholder type"),
-    "area": gettext_lazy("Area of cooperation"),
-    "principle": gettext_lazy("Guiding principle"),
-    "language": gettext_lazy("Language"),
-    "year": gettext_lazy("Year"),
-}
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @vary_on_headers("HX-Request")  # the same URL answers a page or a fragment
-def practice_list(request):
-    query = request.GET.get("q", "").strip()
-    filters = {f: [v for v in request.GET.getlist(f) if v] for f in FACET_ORDER}
-    filters["country"] = [c.upper() for c in filters["country"]]
-    page = _page_number(request)
-    result, practices = selectors.practice_search(
-        query, filters=filters, page=page, page_size=PAGE_SIZE
+def practice_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.PRACTICE_SEARCH.filters_from(request.GET)
+    result = selectors.practice_search(
+        request.GET.get("q"), filters, page=page_number(request.GET), page_size=PAGE_SIZE
     )
-    hits = {h.object_id: h for h in result.hits}
-    labels = facet_labels(result.facets)
-    facets = []
-    for name in FACET_ORDER:
-        selected = set(filters.get(name, []))
-        values = [
-            {"value": v, "label": labels[name].get(v, v), "count": n, "selected": v in selected}
-            for v, n in result.facets.get(name, [])
-        ]
-        present = {v["value"] for v in values}
-        values += [
-            {"value": v, "label": labels[name].get(v, v), "count": 0, "selected": True}
-            for v in selected - present
-        ]
-        if name == "year":
-            values.sort(key=lambda v: v["value"], reverse=True)
-        facets.append(
-            {
-                "name": name,
-                "title": FACET_TITLES[name],
-                "values": values,
-                # The template folds values after the eighth under "More": open it when one
-                # of them is chosen, so that a chosen filter is never hidden.
-                "more_selected": any(v["selected"] for v in values[8:]),
-            }
-        )
-    pages = max(1, -(-result.total // PAGE_SIZE))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "query": query,
-        "items": [(p, hits[p.pk]) for p in practices],
-        "total": result.total,
-        "facets": facets,
-        "page": page,
-        "pages": pages,
-        "querystring": params.urlencode(),
-        "active_filters": any(filters.values()),
-    }
+    context = {"result": result, "querystring": querystring_without_page(request.GET)}
     # htmx swaps the filters and the results together, so the filters' counts follow the search.
     # Restoring a page from history needs the whole page.
     partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
@@ -113,19 +44,24 @@ def practice_list(request):
     return render(request, template, context)
 
 
-def _visible(request, slug) -> Practice:
+def _visible(request: HttpRequest, slug: str) -> Practice:
     try:
         return permissions.practice_for(request.user, selectors.practice_get(slug))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
 
 
-def practice_detail(request, slug):
+def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     lang = request.GET.get("lang")
-    translation = next((t for t in practice.translations.all() if t.language_id == lang), None)
+    public_translations = selectors.public_translations(practice)
+    translation = next((t for t in public_translations if t.language_id == lang), None)
     user = request.user
     can_edit = permissions.can_edit(user, practice)
+    can_review_translations = permissions.can_review_translation(user, practice)
+    pending = (
+        selectors.translations_pending(practice) if can_edit or can_review_translations else []
+    )
     assignment = selectors.assignment_for(user, practice)
     show_review = can_edit or assignment is not None or user.is_staff
     context = {
@@ -141,30 +77,25 @@ def practice_detail(request, slug):
         "declaration_form": DeclarationForm(),
         "decision_form": DecisionForm(),
         "translation_form": TranslationForm() if can_edit else None,
+        "public_translations": public_translations,
+        "pending_translations": pending,
+        "translation_reviews": [TranslationReviewForm.for_translation(t) for t in pending]
+        if can_review_translations
+        else [],
     }
     if user.is_staff and practice.status in (
         Practice.SUBMITTED,
         Practice.IN_REVIEW,
         Practice.RETURNED,
     ):
-        context["assign_form"] = AssignReviewerForm(reviewers=_eligible_reviewers(practice))
+        context["assign_form"] = AssignReviewerForm(
+            reviewers=selectors.eligible_reviewers(practice)
+        )
     return render(request, "knowledge/practice_detail.html", context)
 
 
-def _eligible_reviewers(practice):
-    assigned = practice.assignments.values_list("reviewer_id", flat=True)
-    involved = {practice.organisation_id, *practice.organisations.values_list("pk", flat=True)}
-    return (
-        get_user_model()
-        .objects.exclude(reviewer_role="")
-        .exclude(pk__in=assigned)
-        .exclude(memberships__organisation_id__in=[i for i in involved if i])
-        .order_by("reviewer_role", "email")
-    )
-
-
 @login_required
-def practice_create(request):
+def practice_create(request: HttpRequest) -> HttpResponse:
     orgs = list(organisations_of(request.user))
     if not orgs:
         messages.info(request, _("Join or register an organisation before submitting a practice."))
@@ -176,7 +107,7 @@ def practice_create(request):
             practice = services.practice_create(
                 actor=request.user,
                 organisation=org,
-                data=form.service_data(),
+                fields=form.fields_value(),
                 submit="submit" in request.POST,
             )
         except ApplicationError as exc:
@@ -193,37 +124,23 @@ def practice_create(request):
 
 
 @login_required
-def practice_edit(request, slug):
+def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     if not permissions.can_edit(request.user, practice):
         raise Http404
-    orgs = list(organisations_of(request.user)) or (
-        [practice.organisation] if practice.organisation else []
+    # The owner is shown, never changed: the field is disabled and keeps its initial value.
+    owner = [practice.organisation] if practice.organisation else []
+    initial = PracticeForm.initial_from(
+        services.PracticeFields.of(practice),
+        practice.organisation.slug if practice.organisation else "",
     )
-    initial = {
-        "organisation": practice.organisation.slug if practice.organisation else "",
-        "title": practice.title,
-        "summary": practice.summary,
-        "body": practice.body,
-        "language": practice.language_id,
-        "objectives": [str(o.number) for o in practice.objectives.all()],
-        "principles": [p.code for p in practice.principles.all()],
-        "areas": [a.code for a in practice.areas.all()],
-        "levels": [lv.code for lv in practice.levels.all()],
-        "stakeholder_types": [s.code for s in practice.stakeholder_types.all()],
-        "countries": [c.iso3 for c in practice.countries.all()],
-        "organisations": [o.slug for o in practice.organisations.all()],
-        "period_start": practice.period_start,
-        "period_end": practice.period_end,
-        "results": practice.results,
-        "source": practice.source,
-    }
-    form = PracticeForm(request.POST or None, initial=initial, user_organisations=orgs)
+    form = PracticeForm(request.POST or None, initial=initial, user_organisations=owner)
     form.fields["organisation"].disabled = True
+    form.fields["organisation"].required = False
     if request.method == "POST" and form.is_valid():
         try:
             services.practice_update(
-                actor=request.user, practice=practice, data=form.service_data()
+                actor=request.user, practice=practice, fields=form.fields_value()
             )
             if "submit" in request.POST:
                 services.practice_submit(actor=request.user, practice=practice)
@@ -238,7 +155,7 @@ def practice_edit(request, slug):
     return render(request, "knowledge/practice_form.html", {"form": form, "practice": practice})
 
 
-def _action(request, slug, action, success):
+def _action(request: HttpRequest, slug: str, action: Any, success: str) -> HttpResponse:
     practice = _visible(request, slug)
     try:
         action(practice)
@@ -251,7 +168,7 @@ def _action(request, slug, action, success):
 
 @login_required
 @require_POST
-def practice_submit(request, slug):
+def practice_submit(request: HttpRequest, slug: str) -> HttpResponse:
     return _action(
         request,
         slug,
@@ -262,7 +179,7 @@ def practice_submit(request, slug):
 
 @login_required
 @require_POST
-def practice_verify(request, slug):
+def practice_verify(request: HttpRequest, slug: str) -> HttpResponse:
     return _action(
         request,
         slug,
@@ -273,32 +190,62 @@ def practice_verify(request, slug):
 
 @login_required
 @require_POST
-def practice_translate(request, slug):
+def practice_translate(request: HttpRequest, slug: str) -> HttpResponse:
     form = TranslationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A translation needs a language, a title and a summary."))
         return redirect("knowledge:detail", slug=slug)
-    data = dict(form.cleaned_data)
-    language = data.pop("language")
+    data = form.cleaned_data
+    published = _visible(request, slug).status == Practice.PUBLISHED
     return _action(
         request,
         slug,
         lambda p: services.translation_upsert(
-            actor=request.user, practice=p, language=language, data=data
+            actor=request.user,
+            practice=p,
+            language=data["language"],
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
         ),
-        _("Translation saved."),
+        _("Translation proposed: it is public once a reviewer approves it.")
+        if published
+        else _("Translation saved."),
     )
 
 
 @login_required
 @require_POST
-def review_assign(request, slug):
+def translation_review(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """Approve or reject a proposed translation (from the practice page or the review queue)."""
     practice = _visible(request, slug)
-    form = AssignReviewerForm(request.POST, reviewers=_eligible_reviewers(practice))
+    translation = selectors.translation_get(practice, language)
+    form = TranslationReviewForm(request.POST)
+    if translation is None or not form.is_valid():
+        raise Http404
+    approve = form.cleaned_data["decision"] == "approve"
+    note = form.cleaned_data["note"]
+    return _action(
+        request,
+        slug,
+        lambda p: (
+            services.translation_approve(actor=request.user, translation=translation, note=note)
+            if approve
+            else services.translation_reject(actor=request.user, translation=translation, note=note)
+        ),
+        _("Translation approved: it is public now.") if approve else _("Translation rejected."),
+    )
+
+
+@login_required
+@require_POST
+def review_assign(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _visible(request, slug)
+    form = AssignReviewerForm(request.POST, reviewers=selectors.eligible_reviewers(practice))
     if not form.is_valid():
         messages.error(request, _("Choose a reviewer from the list."))
         return redirect("knowledge:detail", slug=slug)
-    reviewer = get_user_model().objects.get(pk=form.cleaned_data["reviewer"])
+    reviewer = form.chosen_reviewer()
     return _action(
         request,
         slug,
@@ -309,7 +256,7 @@ def review_assign(request, slug):
 
 @login_required
 @require_POST
-def review_declare(request, slug):
+def review_declare(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     assignment = selectors.assignment_for(request.user, practice)
     form = DeclarationForm(request.POST)
@@ -331,7 +278,7 @@ def review_declare(request, slug):
 
 @login_required
 @require_POST
-def review_decide(request, slug):
+def review_decide(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     assignment = selectors.assignment_for(request.user, practice)
     form = DecisionForm(request.POST)
@@ -352,19 +299,23 @@ def review_decide(request, slug):
 
 
 @login_required
-def review_queue(request):
+def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/review_queue.html",
         {
             "assignments": selectors.review_queue(request.user),
             "awaiting_panel": selectors.practices_awaiting_panel() if request.user.is_staff else [],
+            "translation_reviews": [
+                TranslationReviewForm.for_translation(t)
+                for t in selectors.translations_to_review(request.user)
+            ],
         },
     )
 
 
 @login_required
-def my_practices(request):
+def my_practices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/practice_mine.html",

@@ -1,15 +1,19 @@
-"""Organisations over the API: directory search, profiles, create and update with a token."""
+"""Organisations over the API: directory search, profiles, create, update and verification with
+a token."""
 
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from migrationhub.api.auth import TokenAuth
-from migrationhub.api.schemas import ErrorOut, PageMeta
+from migrationhub.accounts.auth import TokenAuth, token_user
 from migrationhub.core.errors import NotFound
-from migrationhub.core.pagination import clamp
-from migrationhub.search.selectors import search
+from migrationhub.core.schemas import FacetValueOut, PageMeta, errors
 
 from . import selectors, services
-from .indexing import KIND
 from .models import Organisation
 
 router = Router(tags=["organisations"])
@@ -28,35 +32,42 @@ class OrganisationOut(Schema):
     languages: list[str]
     description: str
     website: str
-    provenance: list[dict]
+    provenance: list[dict[str, Any]]
+    verified: bool
+    verified_at: dt.datetime | None
 
     @staticmethod
-    def resolve_stakeholder_type(obj):
+    def resolve_verified(obj: Any) -> Any:
+        return obj.is_verified
+
+    @staticmethod
+    def resolve_stakeholder_type(obj: Any) -> Any:
         return obj.stakeholder_type.code
 
     @staticmethod
-    def resolve_level(obj):
+    def resolve_level(obj: Any) -> Any:
         return obj.level.code
 
     @staticmethod
-    def resolve_home_country(obj):
+    def resolve_home_country(obj: Any) -> Any:
         return obj.home_country.iso3 if obj.home_country else None
 
     @staticmethod
-    def resolve_countries(obj):
+    def resolve_countries(obj: Any) -> Any:
         return [c.iso3 for c in obj.countries.all()]
 
     @staticmethod
-    def resolve_objectives(obj):
+    def resolve_objectives(obj: Any) -> Any:
         return [o.number for o in obj.objectives.all()]
 
     @staticmethod
-    def resolve_languages(obj):
+    def resolve_languages(obj: Any) -> Any:
         return [lang.code for lang in obj.languages.all()]
 
 
 class OrganisationPage(Schema):
     meta: PageMeta
+    facets: dict[str, list[FacetValueOut]]
     items: list[OrganisationOut]
 
 
@@ -67,6 +78,7 @@ class OrganisationFilters(Schema):
     country: list[str] = []
     region: list[str] = []
     objective: list[str] = []
+    verified: list[str] = []
     page: int = 1
     page_size: int = 20
 
@@ -99,67 +111,116 @@ class OrganisationUpdateIn(Schema):
     website: str | None = None
 
 
+class VerifyIn(Schema):
+    evidence: str
+
+
+class UnverifyIn(Schema):
+    reason: str
+
+
+def _get(slug: str) -> Organisation:
+    org = selectors.organisation_get(slug)
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    return org
+
+
 @router.get(
-    "/", response={200: OrganisationPage, 422: ErrorOut}, summary="Search and filter the directory"
+    "/",
+    response={200: OrganisationPage, **errors(422)},
+    summary="Search and filter the directory, with facets",
+    operation_id="organisation_list",
 )
-def organisation_list(request, filters: Query[OrganisationFilters]):
-    page, size = clamp(filters.page, filters.page_size)
-    facet_filters = {
-        "stakeholder_type": filters.stakeholder_type,
-        "level": filters.level,
-        "country": [c.upper() for c in filters.country],
-        "region": filters.region,
-        "objective": filters.objective,
-    }
-    result = search(
-        filters.q, kinds=[KIND], filters=facet_filters, limit=size, offset=(page - 1) * size
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> dict[str, Any]:
+    result = selectors.organisation_search(
+        filters.q,
+        selectors.ORGANISATION_SEARCH.filters_from(filters.dict()),
+        page=filters.page,
+        page_size=filters.page_size,
     )
-    by_id = selectors.organisation_queryset().in_bulk([h.object_id for h in result.hits])
-    items = [by_id[h.object_id] for h in result.hits if h.object_id in by_id]
     return {
-        "meta": {
-            "count": result.total,
-            "page": page,
-            "page_size": size,
-            "pages": max(1, -(-result.total // size)),
-        },
-        "items": items,
+        "meta": PageMeta.of(result.page),
+        "facets": result.facet_counts(),
+        "items": [item.object for item in result.page.items],
     }
 
 
 @router.get(
     "/{slug}",
-    response={200: OrganisationOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: OrganisationOut, **errors(404, 422)},
     summary="One organisation",
+    operation_id="organisation_detail",
 )
-def organisation_detail(request, slug: str):
-    org = selectors.organisation_get(slug)
-    if org is None:
-        raise NotFound("No such organisation.")
-    return org
+def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
+    return _get(slug)
 
 
 @router.post(
     "/",
-    response={201: OrganisationOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: OrganisationOut, **errors(401, 422)},
     auth=TokenAuth(),
     summary="Register an organisation (you become its admin)",
+    operation_id="organisation_create",
 )
-def organisation_create(request, payload: OrganisationCreateIn):
-    org = services.organisation_create(actor=request.auth, data=payload.dict())
+def organisation_create(request: HttpRequest, payload: OrganisationCreateIn) -> Status[Any]:
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    org = services.organisation_create(
+        actor=token_user(request), fields=services.OrganisationFields(**data)
+    )
     return Status(201, selectors.organisation_get(org.slug))
 
 
 @router.patch(
     "/{slug}",
-    response={200: OrganisationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: OrganisationOut, **errors(401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Update an organisation (its admins)",
+    operation_id="organisation_update",
 )
-def organisation_update(request, slug: str, payload: OrganisationUpdateIn):
-    org = Organisation.objects.filter(slug=slug).first()
-    if org is None:
-        raise NotFound("No such organisation.")
-    data = payload.dict(exclude_unset=True)
-    services.organisation_update(actor=request.auth, organisation=org, data=data)
+def organisation_update(
+    request: HttpRequest, slug: str, payload: OrganisationUpdateIn
+) -> Organisation | None:
+    org = _get(slug)
+    # A null leaves a field as it is, except the home country, which it clears.
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k == "home_country"
+    }
+    services.organisation_update(
+        actor=token_user(request),
+        organisation=org,
+        fields=replace(services.OrganisationFields.of(org), **changes),
+    )
+    return selectors.organisation_get(slug)
+
+
+@router.post(
+    "/{slug}/verify",
+    response={200: OrganisationOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Verify an organisation, noting the evidence (platform admins)",
+    operation_id="organisation_verify",
+)
+def organisation_verify(request: HttpRequest, slug: str, payload: VerifyIn) -> Organisation | None:
+    services.organisation_verify(
+        actor=token_user(request), organisation=_get(slug), evidence=payload.evidence
+    )
+    return selectors.organisation_get(slug)
+
+
+@router.post(
+    "/{slug}/unverify",
+    response={200: OrganisationOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Withdraw an organisation's verification, saying why (platform admins)",
+    operation_id="organisation_unverify",
+)
+def organisation_unverify(
+    request: HttpRequest, slug: str, payload: UnverifyIn
+) -> Organisation | None:
+    services.organisation_unverify(
+        actor=token_user(request), organisation=_get(slug), reason=payload.reason
+    )
     return selectors.organisation_get(slug)

@@ -5,6 +5,7 @@ from migrationhub.search import services as search_services
 from .models import Organisation
 
 KIND = "organisation"
+VERIFIED, UNVERIFIED = "yes", "no"  # values of the "verified" facet
 
 
 def organisation_document(org: Organisation) -> dict:
@@ -29,7 +30,10 @@ def organisation_document(org: Organisation) -> dict:
         "body": body,
         "sort_date": org.created_at.date() if org.created_at else None,
         "facets": {
-            "stakeholder_type": [org.stakeholder_type.code],
+            # An unverified public body is not counted (nor found) under the type it claims
+            # until a platform admin verifies it (ADR 0004).
+            "stakeholder_type": [] if org.claims_public_body else [org.stakeholder_type.code],
+            "verified": [VERIFIED if org.is_verified else UNVERIFIED],
             "level": [org.level.code],
             "country": [c.iso3 for c in countries],
             "region": regions,

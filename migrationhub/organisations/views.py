@@ -1,103 +1,101 @@
-"""Organisation directory, profile, registration and members."""
+"""Organisation directory, profile, registration and members: parse, call one selector or
+service, render. What other apps show on a profile comes through the `organisation.profile`
+contribution point (core.sections)."""
+
+from collections.abc import Callable
+from dataclasses import replace
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from migrationhub.accounts import selectors as account_selectors
+from migrationhub.accounts.permissions import is_platform_admin
 from migrationhub.core.errors import ApplicationError
 from migrationhub.core.forms import add_service_errors
-from migrationhub.knowledge.selectors import practice_list_for_organisation
-from migrationhub.search.selectors import search
-from migrationhub.taxonomy.selectors import facet_labels
+from migrationhub.core.pagination import page_number, querystring_without_page
 
 from . import permissions, selectors, services
-from .forms import MemberForm, OrganisationForm
-from .indexing import KIND
+from .forms import (
+    InvitationAnswerForm,
+    InvitationForm,
+    JoinDecisionForm,
+    JoinRequestForm,
+    MemberForm,
+    OrganisationForm,
+    UnverifyForm,
+    VerifyForm,
+)
+from .models import Invitation, Organisation
 
 PAGE_SIZE = 30
-FACETS = ("stakeholder_type", "level", "region", "country", "objective")
-TITLES = {
-    "stakeholder_type": gettext_lazy("Stakeholder type"),
-    "level": gettext_lazy("Level"),
-    "region": gettext_lazy("Region"),
-    "country": gettext_lazy("Country"),
-    "objective": gettext_lazy("GCM objective of expertise"),
-}
 
 
-def organisation_list(request):
-    query = request.GET.get("q", "").strip()
-    filters = {f: [v for v in request.GET.getlist(f) if v] for f in FACETS}
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
-    result = search(
-        query,
-        kinds=[KIND],
-        filters=filters,
-        facets=FACETS,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ORGANISATION_SEARCH.filters_from(request.GET)
+    result = selectors.organisation_search(
+        request.GET.get("q"), filters, page=page_number(request.GET), page_size=PAGE_SIZE
     )
-    by_id = selectors.organisation_queryset().in_bulk([h.object_id for h in result.hits])
-    labels = facet_labels(result.facets)
-    facets = []
-    for f in FACETS:
-        values = [
-            {"value": v, "label": labels[f].get(v, v), "count": n, "selected": v in filters[f]}
-            for v, n in result.facets.get(f, [])
-        ]
-        # Values after the eighth fold under "More": open it when one of them is chosen.
-        more_selected = any(v["selected"] for v in values[8:])
-        facets.append(
-            {"name": f, "title": TITLES[f], "values": values, "more_selected": more_selected}
-        )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "organisations/organisation_list.html",
-        {
-            "query": query,
-            "items": [(by_id[h.object_id], h) for h in result.hits if h.object_id in by_id],
-            "total": result.total,
-            "facets": facets,
-            "page": page,
-            "pages": max(1, -(-result.total // PAGE_SIZE)),
-            "querystring": params.urlencode(),
-        },
+        {"result": result, "querystring": querystring_without_page(request.GET)},
     )
 
 
-def organisation_detail(request, slug):
+def _get(slug: str) -> Organisation:
     org = selectors.organisation_get(slug)
     if org is None:
         raise Http404
-    is_admin = permissions.is_admin(request.user, org)
+    return org
+
+
+def _decision_forms(org: Organisation) -> list[JoinDecisionForm]:
+    """One form per pending request, each with its own field ids."""
+    forms = []
+    for join_request in selectors.join_requests_pending(org):
+        form = JoinDecisionForm(auto_id=f"request{join_request.pk}_%s")
+        form.join_request = join_request
+        forms.append(form)
+    return forms
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    user = request.user
+    is_admin = permissions.is_admin(user, org)
+    is_member = permissions.is_member(user, org)
+    platform_admin = is_platform_admin(user)
+    can_ask = user.is_authenticated and not is_member
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": org,
-            "practices": practice_list_for_organisation(org),
             "is_admin": is_admin,
+            "is_platform_admin": platform_admin,
             "members": selectors.organisation_members(org) if is_admin else [],
             "member_form": MemberForm() if is_admin else None,
+            "invitation_form": InvitationForm(auto_id="invite_%s") if is_admin else None,
+            "join_requests": _decision_forms(org) if is_admin else [],
+            "invitations": selectors.invitations_open(org) if is_admin else [],
+            "join_form": JoinRequestForm() if can_ask else None,
+            "my_request": selectors.join_request_pending_of(user, org) if can_ask else None,
+            "verify_form": VerifyForm() if platform_admin else None,
+            "unverify_form": UnverifyForm() if platform_admin and org.is_verified else None,
         },
     )
 
 
 @login_required
-def organisation_create(request):
+def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_create(actor=request.user, data=dict(form.cleaned_data))
+            org = services.organisation_create(actor=request.user, fields=form.fields_value())
         except ApplicationError as exc:
             add_service_errors(form, exc)
         else:
@@ -107,27 +105,18 @@ def organisation_create(request):
 
 
 @login_required
-def organisation_edit(request, slug):
-    org = selectors.organisation_get(slug)
-    if org is None or not permissions.is_admin(request.user, org):
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    if not permissions.is_admin(request.user, org):
         raise Http404
-    initial = {
-        "name": org.name,
-        "acronym": org.acronym,
-        "stakeholder_type": org.stakeholder_type.code,
-        "level": org.level.code,
-        "home_country": org.home_country.iso3 if org.home_country else "",
-        "countries": [c.iso3 for c in org.countries.all()],
-        "objectives": [str(o.number) for o in org.objectives.all()],
-        "languages": [lang.code for lang in org.languages.all()],
-        "description": org.description,
-        "website": org.website,
-    }
-    form = OrganisationForm(request.POST or None, initial=initial)
+    current = services.OrganisationFields.of(org)
+    form = OrganisationForm(request.POST or None, initial=OrganisationForm.initial_from(current))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
-                actor=request.user, organisation=org, data=dict(form.cleaned_data)
+                actor=request.user,
+                organisation=org,
+                fields=replace(form.fields_value(), names=current.names),
             )
         except ApplicationError as exc:
             add_service_errors(form, exc)
@@ -140,26 +129,199 @@ def organisation_edit(request, slug):
 
 
 @login_required
-def organisation_member_add(request, slug):
-    org = selectors.organisation_get(slug)
-    if org is None or request.method != "POST":
-        raise Http404
+@require_POST
+def organisation_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
     form = MemberForm(request.POST)
-    if form.is_valid():
-        user = get_user_model().objects.filter(email=form.cleaned_data["email"].lower()).first()
-        if user is None:
-            messages.error(
-                request, _("No registered user has this e-mail address. Ask them to sign up first.")
-            )
-        else:
-            try:
-                services.membership_set(
-                    actor=request.user, organisation=org, user=user, role=form.cleaned_data["role"]
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("Member added."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Enter a valid e-mail address and role."))
+        return redirect("organisations:detail", slug=slug)
+    try:
+        services.membership_add_by_email(
+            actor=request.user,
+            organisation=org,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Member added."))
     return redirect("organisations:detail", slug=slug)
+
+
+def _done(
+    request: HttpRequest, slug: str, action: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run one service; its error (or `success`) is shown on the organisation's page."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("organisations:detail", slug=slug)
+
+
+@login_required
+@require_POST
+def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    if not is_platform_admin(request.user):
+        raise Http404
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what you checked to verify this organisation."))
+        return redirect("organisations:detail", slug=slug)
+    return _done(
+        request,
+        slug,
+        lambda: services.organisation_verify(
+            actor=request.user, organisation=org, evidence=form.cleaned_data["evidence"]
+        ),
+        _("Organisation verified."),
+    )
+
+
+@login_required
+@require_POST
+def organisation_unverify(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    if not is_platform_admin(request.user):
+        raise Http404
+    form = UnverifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the verification is withdrawn."))
+        return redirect("organisations:detail", slug=slug)
+    return _done(
+        request,
+        slug,
+        lambda: services.organisation_unverify(
+            actor=request.user, organisation=org, reason=form.cleaned_data["reason"]
+        ),
+        _("Verification withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    form = JoinRequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    return _done(
+        request,
+        slug,
+        lambda: services.join_request_create(actor=request.user, organisation=org, message=message),
+        _("Request sent. The organisation's administrators will answer by e-mail."),
+    )
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    org = _get(slug)
+    if not permissions.is_admin(request.user, org):
+        raise Http404
+    join_request = selectors.join_request_get(org, pk)
+    form = JoinDecisionForm(request.POST)
+    if join_request is None or not form.is_valid():
+        raise Http404
+    if form.cleaned_data["decision"] == "accept":
+        return _done(
+            request,
+            slug,
+            lambda: services.join_request_accept(actor=request.user, join_request=join_request),
+            _("Request accepted: they are a member now."),
+        )
+    return _done(
+        request,
+        slug,
+        lambda: services.join_request_refuse(
+            actor=request.user, join_request=join_request, reason=form.cleaned_data["reason"]
+        ),
+        _("Request refused."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _get(slug)
+    if not permissions.is_admin(request.user, org):
+        raise Http404
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address and role."))
+        return redirect("organisations:detail", slug=slug)
+    return _done(
+        request,
+        slug,
+        lambda: services.invitation_create(
+            actor=request.user,
+            organisation=org,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            site_url=request.build_absolute_uri("/"),
+        ),
+        _("Invitation sent."),
+    )
+
+
+@login_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    """The invitations addressed to the signed-in user's confirmed addresses."""
+    return render(
+        request,
+        "organisations/invitation_list.html",
+        {"invitations": selectors.invitations_for(request.user)},
+    )
+
+
+def _answer(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    form = InvitationAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or decline."))
+        return redirect("invitations:list")
+    accept = form.cleaned_data["answer"] == "accept"
+    try:
+        if accept:
+            services.invitation_accept(actor=request.user, invitation=invitation)
+        else:
+            services.invitation_decline(actor=request.user, invitation=invitation)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("invitations:list")
+    if accept:
+        messages.success(request, _("Welcome: you are a member now."))
+        return redirect("organisations:detail", slug=invitation.organisation.slug)
+    messages.success(request, _("Invitation declined."))
+    return redirect("invitations:list")
+
+
+@login_required
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: who invites, to what, and accept or decline."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    if request.method == "POST":
+        return _answer(request, invitation)
+    return render(
+        request,
+        "organisations/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "for_me": invitation.email in account_selectors.verified_emails(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or decline from the list of one's invitations."""
+    invitation = selectors.invitation_for(request.user, pk)
+    if invitation is None:
+        raise Http404
+    return _answer(request, invitation)

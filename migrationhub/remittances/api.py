@@ -1,46 +1,63 @@
-"""Remittance prices over the API: corridor averages, indicators, the published series, quotes,
-the sender's comparison, and bulk open data (CSV, JSON, HXL)."""
+"""Remittance prices over the API: corridor averages, indicators, the published series, quotes
+and the sender's comparison. The same tables in bulk (CSV, JSON, HXL, a Frictionless data package)
+are the kernel's open data (`exports.py`), at `/api/v1/open-data/remittances-corridors.csv` etc."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from migrationhub.api.schemas import ErrorOut, PageMeta
 from migrationhub.core.errors import ValidationFailed
-from migrationhub.core.pagination import clamp, paginate
+from migrationhub.core.pagination import paginate
+from migrationhub.core.schemas import PageMeta, errors
 
 from . import costs, exports, selectors
+from .models import Quote
 
 router = Router(tags=["remittances"])
 DEFAULT_PAGE_SIZE = 50
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def _band(band: int) -> int:
     if band not in costs.BANDS_USD:
-        raise ValidationFailed("band is 200 or 500 (USD).", fields={"band": ["200 or 500"]})
+        raise ValidationFailed(_("band is 200 or 500 (USD)."), fields={"band": [_("200 or 500")]})
     return band
 
 
-def _page_meta(page) -> dict:
-    return {
-        "count": page.count,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": page.pages,
-    }
+def _page_of(
+    queryset: QuerySet[Any], page: int, page_size: int, row: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    found = paginate(queryset, page, page_size)
+    return {"meta": PageMeta.of(found), "items": [row(item) for item in found.items]}
 
 
-class CorridorCostOut(Schema):
+class CorridorQuarterOut(Schema):
+    """What the corridor lists share: a corridor and a quarter."""
+
     sending: str = Field(description="ISO 3166 alpha-3 of the sending country")
     receiving: str = Field(description="ISO 3166 alpha-3 of the receiving country")
     quarter: str = Field(description="e.g. 2013Q1")
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+class CorridorQuery(PageQuery):
+    """What the corridor lists are filtered by: ISO3 codes and a quarter."""
+
+    sending: str | None = None
+    receiving: str | None = None
+    quarter: str | None = None
+
+
+class CorridorCostOut(CorridorQuarterOut):
     band_usd: int = Field(description="the USD amount whose equivalent is sent: 200 or 500")
     avg_total_cost_pct: float = Field(
         description="simple average of the total cost (fee + FX margin, % of the amount sent) "
@@ -62,14 +79,9 @@ class CorridorCostPage(Schema):
     items: list[CorridorCostOut]
 
 
-class CorridorFilters(Schema):
-    sending: str | None = None
-    receiving: str | None = None
-    quarter: str | None = None
+class CorridorFilters(CorridorQuery):
     band: int = 200
     above_5: bool | None = None
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
 
 
 class CorridorHistoryOut(Schema):
@@ -109,19 +121,15 @@ class RemittanceIndicatorPage(Schema):
     items: list[RemittanceIndicatorOut]
 
 
-class RemittanceIndicatorFilters(Schema):
+class RemittanceIndicatorFilters(PageQuery):
     quarter: str | None = None
     indicator: str | None = None
     group: str | None = None
     band: int = 200
-    page: int = 1
     page_size: int = 200
 
 
-class PublishedCorridorCostOut(Schema):
-    sending: str
-    receiving: str
-    quarter: str
+class PublishedCorridorCostOut(CorridorQuarterOut):
     avg_total_cost_pct: float
     series: str
 
@@ -131,18 +139,11 @@ class PublishedCorridorCostPage(Schema):
     items: list[PublishedCorridorCostOut]
 
 
-class PublishedCorridorCostFilters(Schema):
-    sending: str | None = None
-    receiving: str | None = None
-    quarter: str | None = None
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
+class PublishedCorridorCostFilters(CorridorQuery):
+    pass
 
 
-class RemittanceQuoteOut(Schema):
-    sending: str
-    receiving: str
-    quarter: str
+class RemittanceQuoteOut(CorridorQuarterOut):
     band_usd: int
     provider: str
     provider_type: str
@@ -171,13 +172,8 @@ class RemittanceQuotePage(Schema):
     items: list[RemittanceQuoteOut]
 
 
-class RemittanceQuoteFilters(Schema):
-    sending: str | None = None
-    receiving: str | None = None
-    quarter: str | None = None
+class RemittanceQuoteFilters(CorridorQuery):
     band: int | None = None
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
 
 
 class RemittanceOfferOut(Schema):
@@ -229,15 +225,15 @@ class RemittanceCompareQuery(Schema):
 
 @router.get(
     "/corridors/",
-    response={200: CorridorCostPage, 422: ErrorOut},
+    response={200: CorridorCostPage, **errors(422)},
     summary="Average total cost per corridor and quarter, computed from the quotes",
+    operation_id="remittance_corridor_list",
 )
-def corridor_list(request, filters: Query[CorridorFilters]):
+def corridor_list(request: HttpRequest, filters: Query[CorridorFilters]) -> dict[str, Any]:
     """The RPW corridor average (USD 200 by default): the simple average of the total cost of
     the corridor's quotes whose provider disclosed its exchange rate, with SmaRT and the World
     Bank's published figure beside it. Filter by `sending`, `receiving` (ISO3), `quarter`
     (`2013Q1`), `band` (200 or 500), `above_5`."""
-    page_number, size = clamp(filters.page, filters.page_size)
     page = paginate(
         selectors.corridor_stats(
             sending=filters.sending,
@@ -246,44 +242,31 @@ def corridor_list(request, filters: Query[CorridorFilters]):
             band=_band(filters.band),
             above_5=filters.above_5,
         ),
-        page_number,
-        size,
+        filters.page,
+        filters.page_size,
     )
     published = selectors.published_for(page.items)
-    items = [
-        {
-            "sending": s.corridor.sending.iso3,
-            "receiving": s.corridor.receiving.iso3,
-            "quarter": s.period,
-            "band_usd": s.band_usd,
-            "avg_total_cost_pct": float(s.average_pct),
-            "quotes": s.quotes,
-            "smart_pct": _float(s.smart_pct),
-            "smart_services": s.smart_services,
-            "cheapest_pct": float(s.cheapest_pct),
-            "dearest_pct": float(s.dearest_pct),
-            "above_5pct": s.above_5,
-            "published_avg_total_cost_pct": _float(published.get((s.corridor_id, s.period))),
-        }
-        for s in page.items
-    ]
-    return {"meta": _page_meta(page), "items": items}
+    return {
+        "meta": PageMeta.of(page),
+        "items": [exports.corridor_row(stat, published) for stat in page.items],
+    }
 
 
 @router.get(
     "/corridors/{sending}/{receiving}/history",
-    response={200: list[CorridorHistoryOut], 404: ErrorOut},
+    response={200: list[CorridorHistoryOut], **errors(404)},
     summary="A corridor's quarters: computed averages and the World Bank's published series",
+    operation_id="remittance_corridor_history",
 )
-def corridor_history(request, sending: str, receiving: str):
+def corridor_history(request: HttpRequest, sending: str, receiving: str) -> list[dict[str, Any]]:
     corridor = selectors.corridor_get(sending, receiving)
     return [
         {
             "quarter": row.quarter,
-            "avg_total_cost_pct": _float(row.average),
+            "avg_total_cost_pct": row.average,
             "quotes": row.quotes,
-            "smart_pct": _float(row.smart),
-            "published_avg_total_cost_pct": _float(row.published),
+            "smart_pct": row.smart,
+            "published_avg_total_cost_pct": row.published,
         }
         for row in selectors.corridor_history(corridor)
     ]
@@ -291,24 +274,25 @@ def corridor_history(request, sending: str, receiving: str):
 
 @router.get(
     "/periods/",
-    response={200: list[RemittancePeriodOut], 422: ErrorOut},
+    response={200: list[RemittancePeriodOut], **errors(422)},
     summary="Global indicators per quarter, and where SDG 10.c stands",
+    operation_id="remittance_period_list",
 )
-def period_list(request, band: int = 200):
+def period_list(request: HttpRequest, band: int = 200) -> list[dict[str, Any]]:
     """Global average (over every service), global weighted average (by bilateral remittance
     flows), global SmaRT, share of corridors below 5% and corridors above 5%; SDG 10.c asks for
     a global average below 3% and no corridor above 5%."""
     return [
         {
             "quarter": s.period,
-            "global_average_pct": _float(s.global_average),
+            "global_average_pct": s.global_average,
             "quotes": s.quotes,
-            "global_weighted_average_pct": _float(s.weighted_average),
+            "global_weighted_average_pct": s.weighted_average,
             "weighted_corridors": s.weighted_corridors,
-            "global_smart_pct": _float(s.smart),
+            "global_smart_pct": s.smart,
             "smart_corridors": s.smart_corridors,
             "corridors": s.corridors,
-            "share_corridors_under_5_pct": _float(s.share_under_5),
+            "share_corridors_under_5_pct": s.share_under_5,
             "corridors_above_5": s.corridors_above_5,
             "sdg_10c_global_below_3": s.sdg_global_below_3,
             "sdg_10c_no_corridor_above_5": s.sdg_no_corridor_above_5,
@@ -319,253 +303,110 @@ def period_list(request, band: int = 200):
 
 @router.get(
     "/indicators/",
-    response={200: RemittanceIndicatorPage, 422: ErrorOut},
+    response={200: RemittanceIndicatorPage, **errors(422)},
     summary="Every indicator per quarter: global, regional, provider-type and country",
+    operation_id="remittance_indicator_list",
 )
-def indicator_list(request, filters: Query[RemittanceIndicatorFilters]):
+def indicator_list(
+    request: HttpRequest, filters: Query[RemittanceIndicatorFilters]
+) -> dict[str, Any]:
     """`indicator` is one of global_average, global_weighted_average, global_smart,
     share_corridors_under_5, corridors_above_5, region_average (group: World Bank region),
     provider_type_average (group: provider type; `digital_only` is the digital-only average),
     sending_country_average and receiving_country_average (group: ISO3)."""
-    page_number, size = clamp(filters.page, filters.page_size)
-    page = paginate(
-        selectors.indicator_values(
-            period=filters.quarter,
-            indicator=filters.indicator,
-            group=filters.group,
-            band=_band(filters.band),
-        ),
-        page_number,
-        size,
+    values = selectors.indicator_values(
+        period=filters.quarter,
+        indicator=filters.indicator,
+        group=filters.group,
+        band=_band(filters.band),
     )
-    items = [
-        {
-            "quarter": v.period,
-            "band_usd": v.band_usd,
-            "indicator": v.indicator,
-            "group": v.group,
-            "value": _float(v.value),
-            "count": v.count,
-        }
-        for v in page.items
-    ]
-    return {"meta": _page_meta(page), "items": items}
+    return _page_of(values, filters.page, filters.page_size, exports.indicator_row)
 
 
 @router.get(
     "/published/",
-    response={200: PublishedCorridorCostPage, 422: ErrorOut},
+    response={200: PublishedCorridorCostPage, **errors(422)},
     summary="The World Bank's published corridor averages, 2011Q1-2020Q3",
+    operation_id="remittance_published_list",
 )
-def published_list(request, filters: Query[PublishedCorridorCostFilters]):
-    page_number, size = clamp(filters.page, filters.page_size)
-    page = paginate(
-        selectors.published_series(
-            sending=filters.sending, receiving=filters.receiving, quarter=filters.quarter
-        ),
-        page_number,
-        size,
+def published_list(
+    request: HttpRequest, filters: Query[PublishedCorridorCostFilters]
+) -> dict[str, Any]:
+    series = selectors.published_series(
+        sending=filters.sending, receiving=filters.receiving, quarter=filters.quarter
     )
-    items = [
-        {
-            "sending": p.corridor.sending.iso3,
-            "receiving": p.corridor.receiving.iso3,
-            "quarter": p.quarter,
-            "avg_total_cost_pct": float(p.average_pct),
-            "series": p.series,
-        }
-        for p in page.items
-    ]
-    return {"meta": _page_meta(page), "items": items}
+    return _page_of(series, filters.page, filters.page_size, exports.published_row)
 
 
-@router.get(
-    "/quotes/",
-    response={200: RemittanceQuotePage, 422: ErrorOut},
-    summary="The quotes: one price per service, amount and quarter",
-)
-def quote_list(request, filters: Query[RemittanceQuoteFilters]):
-    page_number, size = clamp(filters.page, filters.page_size)
-    band = _band(filters.band) if filters.band is not None else None
-    page = paginate(
-        selectors.quotes(
-            sending=filters.sending,
-            receiving=filters.receiving,
-            period=filters.quarter,
-            band=band,
-        ),
-        page_number,
-        size,
-    )
-    items = []
-    for q in page.items:
-        service = q.service
-        items.append(
-            {
-                "sending": service.corridor.sending.iso3,
-                "receiving": service.corridor.receiving.iso3,
-                "quarter": q.period,
-                "band_usd": q.band_usd,
-                "provider": service.provider.name,
-                "provider_type": service.provider.type,
-                "product": service.product,
-                "payment_instrument": service.payment_instrument,
-                "access_point": service.access_point,
-                "pickup_method": service.pickup_method,
-                "speed": service.speed,
-                "coverage": service.coverage,
-                "currency_sent": q.currency_sent,
-                "amount_sent": float(q.amount_sent),
-                "fee": _float(q.fee),
-                "fx_rate_offered": _float(q.fx_rate_offered),
-                "interbank_rate": _float(q.interbank_rate),
-                "fx_margin_pct": _float(q.fx_margin_pct),
-                "total_cost_pct": float(q.total_cost_pct),
-                "transparent": q.transparent,
-                "payout_currency": q.payout_currency,
-                "surveyed_on": q.surveyed_on,
-                "source": q.source,
-                "source_ref": q.source_ref,
-            }
-        )
-    return {"meta": _page_meta(page), "items": items}
-
-
-def _offer(offer: selectors.Offer) -> dict:
+def _quote_row(quote: Quote) -> dict[str, Any]:
+    service = quote.service
     return {
-        "rank": offer.rank,
-        "provider": offer.provider,
-        "provider_type": offer.provider_type,
-        "product": offer.product,
-        "payment_instrument": offer.payment_instrument,
-        "access_point": offer.access_point,
-        "pickup_method": offer.pickup_method,
-        "speed": offer.speed,
-        "coverage": offer.coverage,
-        "transparent": offer.transparent,
-        "fee": _float(offer.fee),
-        "fx_margin_pct": _float(offer.fx_margin_pct),
-        "margin_cost": _float(offer.margin_cost),
-        "total_cost": _float(offer.total_cost),
-        "total_cost_pct": _float(offer.total_cost_pct),
-        "received": _float(offer.received),
-        "payout_currency": offer.payout_currency,
-        "received_value": _float(offer.received_value),
-        "cheapest": offer.cheapest,
-        "fastest": offer.fastest,
-        "in_smart": offer.in_smart,
-        "reason": offer.reason,
+        "sending": service.corridor.sending.iso3,
+        "receiving": service.corridor.receiving.iso3,
+        "quarter": quote.period,
+        "band_usd": quote.band_usd,
+        "provider": service.provider.name,
+        "provider_type": service.provider.type,
+        "product": service.product,
+        "payment_instrument": service.payment_instrument,
+        "access_point": service.access_point,
+        "pickup_method": service.pickup_method,
+        "speed": service.speed,
+        "coverage": service.coverage,
+        "currency_sent": quote.currency_sent,
+        "amount_sent": quote.amount_sent,
+        "fee": quote.fee,
+        "fx_rate_offered": quote.fx_rate_offered,
+        "interbank_rate": quote.interbank_rate,
+        "fx_margin_pct": quote.fx_margin_pct,
+        "total_cost_pct": quote.total_cost_pct,
+        "transparent": quote.transparent,
+        "payout_currency": quote.payout_currency,
+        "surveyed_on": quote.surveyed_on,
+        "source": quote.source,
+        "source_ref": quote.source_ref,
     }
 
 
 @router.get(
-    "/compare/",
-    response={200: RemittanceComparisonOut, 404: ErrorOut, 422: ErrorOut},
-    summary="I send X from A to B: every provider, ranked by what arrives",
+    "/quotes/",
+    response={200: RemittanceQuotePage, **errors(422)},
+    summary="The quotes: one price per service, amount and quarter",
+    operation_id="remittance_quote_list",
 )
-def compare(request, query: Query[RemittanceCompareQuery]):
+def quote_list(request: HttpRequest, filters: Query[RemittanceQuoteFilters]) -> dict[str, Any]:
+    quotes = selectors.quotes(
+        sending=filters.sending,
+        receiving=filters.receiving,
+        period=filters.quarter,
+        band=_band(filters.band) if filters.band is not None else None,
+    )
+    return _page_of(quotes, filters.page, filters.page_size, _quote_row)
+
+
+@router.get(
+    "/compare/",
+    response={200: RemittanceComparisonOut, **errors(404, 422)},
+    summary="I send X from A to B: every provider, ranked by what arrives",
+    operation_id="remittance_compare",
+)
+def compare(request: HttpRequest, query: Query[RemittanceCompareQuery]) -> dict[str, Any]:
     """`amount` (in the sending country's currency, fee included; default: the surveyed USD 200
     equivalent) is priced with each provider's fee and exchange rate of `quarter` (default: the
     latest). Providers that did not disclose their rate are listed in `not_ranked`."""
     result = selectors.comparison(query.sending, query.receiving, query.amount, query.quarter)
+    stat = result.stat
     return {
         "sending": result.corridor.sending.iso3,
         "receiving": result.corridor.receiving.iso3,
         "quarter": result.period,
         "quarters": result.periods,
-        "amount": float(result.amount),
+        "amount": result.amount,
         "currency": result.currency,
         "band_usd": result.band_usd,
-        "band_amount": float(result.band_amount),
-        "corridor_avg_total_cost_pct": _float(result.stat.average_pct if result.stat else None),
-        "smart_pct": _float(result.stat.smart_pct if result.stat else None),
-        "offers": [_offer(o) for o in result.offers],
-        "not_ranked": [_offer(o) for o in result.not_ranked],
+        "band_amount": result.band_amount,
+        "corridor_avg_total_cost_pct": stat.average_pct if stat else None,
+        "smart_pct": stat.smart_pct if stat else None,
+        "offers": result.offers,
+        "not_ranked": result.not_ranked,
     }
-
-
-# --- Bulk open data ----------------------------------------------------------------------------
-
-_FILE_NOTE = (
-    "UTF-8 CSV, one row per record; figures in % of the amount sent; quarters `2013Q1`; "
-    "countries ISO 3166 alpha-3. Licence: CC-BY-4.0 (World Bank RPW data)."
-)
-_HXL_NOTE = " The second row holds the HXL 1.1 hashtags (`#country+code+origin`, `#date`, ...)."
-
-
-def _file(name: str, fmt: str) -> HttpResponse:
-    content_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-    response = HttpResponse(exports.export_text(name, fmt), content_type=content_type)
-    filename = exports.DATASETS[name].filename(fmt)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _text_doc(filename: str, media: str = "text/csv") -> dict:
-    return {
-        "responses": {
-            200: {"description": filename, "content": {media: {"schema": {"type": "string"}}}}
-        }
-    }
-
-
-def _json_doc(filename: str) -> dict:
-    return {
-        "responses": {
-            200: {
-                "description": filename,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["name", "source", "licence", "count", "items"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "title": {"type": "string"},
-                                "source": {"type": "object"},
-                                "licence": {"type": "object"},
-                                "generated_at": {"type": "string"},
-                                "count": {"type": "integer"},
-                                "items": {"type": "array", "items": {"type": "object"}},
-                            },
-                        }
-                    }
-                },
-            }
-        }
-    }
-
-
-_FILE_TABLES = {
-    "corridors": "Every computed corridor average",
-    "indicators": "Every indicator of every quarter",
-    "published": "The World Bank's published corridor averages",
-}
-_FILE_FORMATS = {
-    "csv": ("csv", "CSV"),
-    "json": ("json", "JSON"),
-    "hxl": ("hxl.csv", "HXL-tagged CSV"),
-}
-
-
-def _file_endpoint(table: str, fmt: str):
-    def endpoint(request):
-        return _file(table, fmt)
-
-    endpoint.__name__ = f"{table}_{fmt}"  # the OpenAPI operation id
-    return endpoint
-
-
-# One download per table and format: /corridors.csv, /corridors.json, /corridors.hxl.csv, …
-for _table, _what in _FILE_TABLES.items():
-    for _fmt, (_suffix, _label) in _FILE_FORMATS.items():
-        _name = f"remittances-{_table}.{_suffix}"
-        router.get(
-            f"/{_table}.{_suffix}",
-            summary=f"{_what}, as {_label}",
-            description=None
-            if _fmt == "json"
-            else _FILE_NOTE + (_HXL_NOTE if _fmt == "hxl" else ""),
-            openapi_extra=_json_doc(_name) if _fmt == "json" else _text_doc(_name),
-        )(_file_endpoint(_table, _fmt))

@@ -1,22 +1,24 @@
-"""Errors of the remittances app, on the one `ApplicationError` family."""
+"""Errors of the remittances app, on the one `ApplicationError` family, and their codes.
 
-from migrationhub.core.errors import NotFound, ValidationFailed
+Imports fail with the kernel's `core.imports.ImportFailed` (every bad row, with its number);
+the codes below are declared once here, and API clients rely on them.
+"""
 
-MAX_REPORTED_ROWS = 200
+from enum import StrEnum
+
+from migrationhub.core.errors import NotFound
 
 
-class ImportFailed(ValidationFailed):
-    """Nothing was imported: every bad row is reported (the first MAX_REPORTED_ROWS in `fields`)."""
-
-    code = "import_failed"
-
-    def __init__(self, row_errors: list[dict]):
-        super().__init__(
-            f"Nothing was imported: {len(row_errors)} row(s) have errors.",
-            fields={f"row {e['row']}": [e["message"]] for e in row_errors[:MAX_REPORTED_ROWS]},
-        )
-        self.row_errors = row_errors
+class Code(StrEnum):
+    CORRIDOR_NOT_FOUND = "corridor_not_found"
+    NOT_THE_LAYOUT = "not_the_layout"  # a file's columns are not those of the layout named
+    UNKNOWN_LAYOUT = "unknown_layout"
+    SOURCE_REQUIRED = "source_required"
+    NO_QUOTES = "no_quotes"
 
 
 class CorridorNotFound(NotFound):
-    code = "corridor_not_found"
+    """No prices are known for a corridor (or it is not one)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=Code.CORRIDOR_NOT_FOUND)

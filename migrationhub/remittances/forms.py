@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from .comparison import MAX_AMOUNT
 
 
 class CompareForm(forms.Form):
@@ -15,7 +15,7 @@ class CompareForm(forms.Form):
         label=_("Amount you pay, fee included"),
         required=False,
         min_value=Decimal(1),
-        max_value=selectors.MAX_AMOUNT,
+        max_value=MAX_AMOUNT,
         decimal_places=2,
         help_text=_("In the currency of the sending country. Empty: the amount the survey used."),
     )

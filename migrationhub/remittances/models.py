@@ -12,14 +12,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from migrationhub.core.models import TimeStampedModel
-from migrationhub.taxonomy.models import Country
+
+COUNTRY = "taxonomy.Country"  # UN M49 countries, keyed by ISO 3166-1 alpha-3
 
 
 class Corridor(models.Model):
     """A sending and a receiving country."""
 
-    sending = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
-    receiving = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    sending = models.ForeignKey(COUNTRY, on_delete=models.PROTECT, related_name="+")
+    receiving = models.ForeignKey(COUNTRY, on_delete=models.PROTECT, related_name="+")
     wb_region = models.CharField(
         max_length=40,
         blank=True,
@@ -82,6 +83,19 @@ class Provider(models.Model):
         return self.name
 
 
+# What tells one service from another (imports match existing services on it).
+SERVICE_IDENTITY = (
+    "provider",
+    "corridor",
+    "product",
+    "access_point",
+    "pickup_method",
+    "speed",
+    "coverage",
+    "variant",
+)
+
+
 class Service(models.Model):
     """One way a provider moves money in one corridor: how it is paid in, and paid out."""
 
@@ -126,21 +140,7 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["provider__name", "product"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "provider",
-                    "corridor",
-                    "product",
-                    "access_point",
-                    "pickup_method",
-                    "speed",
-                    "coverage",
-                    "variant",
-                ],
-                name="unique_service",
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=SERVICE_IDENTITY, name="unique_service")]
 
     def __str__(self) -> str:
         return f"{self.provider.name}: {self.product or self.get_payment_instrument_display()}"
@@ -199,6 +199,9 @@ class QuoteImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {', '.join(self.periods)} ({self.quotes} quotes)"
 
 
 class CorridorStat(models.Model):
@@ -292,10 +295,10 @@ class RemittanceFlow(models.Model):
 
     kind = models.CharField(max_length=10, choices=KINDS)
     sending = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        COUNTRY, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     receiving = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        COUNTRY, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField()
     usd_millions = models.DecimalField(max_digits=20, decimal_places=6)

@@ -2,20 +2,21 @@
 comparison ("I send X from A to B: what arrives with each provider, and what is lost").
 
 Every function here reads; none writes. Each fetches what its page or endpoint shows in a fixed
-number of queries, whatever the number of rows.
+number of queries, whatever the number of rows. The comparison's ranking is the pure module
+`comparison`; `comparison()` here reads the quotes it ranks.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from migrationhub.taxonomy.models import Country
-
+from . import comparison as ranking
 from . import costs
 from .errors import CorridorNotFound
 from .models import (
@@ -29,9 +30,7 @@ from .models import (
     Service,
 )
 
-HEADLINE_BAND = 200
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(1_000_000)
+HEADLINE_BAND = ranking.HEADLINE_BAND
 GLOBAL_INDICATORS = (
     IndicatorValue.GLOBAL_AVERAGE,
     IndicatorValue.GLOBAL_WEIGHTED_AVERAGE,
@@ -42,10 +41,6 @@ GLOBAL_INDICATORS = (
 PROVIDER_TYPE_LABELS = dict(Provider.TYPES)
 SPEED_LABELS = dict(Service.SPEEDS)
 INSTRUMENT_LABELS = dict(Service.INSTRUMENTS)
-
-
-def money(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 # --- Corridors and periods ---------------------------------------------------------------------
@@ -67,8 +62,15 @@ def corridor_get(sending: str, receiving: str) -> Corridor:
         .first()
     )
     if corridor is None:
-        raise CorridorNotFound(f"No remittance prices are known from {sending} to {receiving}.")
+        raise _no_prices(sending, receiving)
     return corridor
+
+
+def _no_prices(sending: str, receiving: str) -> CorridorNotFound:
+    return CorridorNotFound(
+        _("No remittance prices are known from %(sending)s to %(receiving)s.")
+        % {"sending": sending, "receiving": receiving}
+    )
 
 
 def corridor_stats(
@@ -94,7 +96,7 @@ def corridor_stats(
     return stats.order_by("period", "corridor__sending__iso3", "corridor__receiving__iso3")
 
 
-def published_for(stats) -> dict[tuple[int, str], Decimal]:
+def published_for(stats: Iterable[CorridorStat]) -> dict[tuple[int, str], Decimal]:
     """The World Bank's published averages for these corridor stats, in one query."""
     stats = list(stats)
     if not stats:
@@ -193,7 +195,7 @@ class Monitor:
     periods: list[str]
     summary: PeriodSummary | None
     summaries: list[PeriodSummary]
-    regions: dict[str, dict[str, Decimal]]  # region -> period -> average
+    regions: dict[str, dict[str, Decimal | None]]  # region -> period -> average
     provider_types: list[GroupRow]
     cheapest: list[CorridorStat]
     dearest: list[CorridorStat]
@@ -203,7 +205,7 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
     summaries = period_summaries(band)
     known = [s.period for s in summaries]
     period = period if period in known else (known[-1] if known else "")
-    regions: dict[str, dict[str, Decimal]] = {}
+    regions: dict[str, dict[str, Decimal | None]] = {}
     for value in indicator_values(indicator=IndicatorValue.REGION_AVERAGE, band=band):
         regions.setdefault(value.group, {})[value.period] = value.value
     types = [
@@ -216,6 +218,7 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
         for v in indicator_values(
             period=period, indicator=IndicatorValue.PROVIDER_TYPE_AVERAGE, band=band
         )
+        if v.value is not None
     ]
     types.sort(key=lambda row: row.average)
     stats = corridor_stats(period=period, band=band) if period else CorridorStat.objects.none()
@@ -256,11 +259,12 @@ def corridor_history(corridor: Corridor, band: int = HEADLINE_BAND) -> list[Hist
 
 def corridor_choices() -> dict[str, list[tuple[str, str]]]:
     """Sending and receiving countries that have prices, as (ISO3, name), for the forms."""
-    pairs = set(CorridorStat.objects.values_list("corridor__sending_id", "corridor__receiving_id"))
-    ids = {i for pair in pairs for i in pair}
-    countries = {c.pk: c for c in Country.objects.filter(pk__in=ids)}
-    sending = sorted({countries[s] for s, _ in pairs}, key=lambda c: c.label)
-    receiving = sorted({countries[r] for _, r in pairs}, key=lambda c: c.label)
+    corridors = Corridor.objects.filter(
+        pk__in=CorridorStat.objects.values("corridor_id")
+    ).select_related("sending", "receiving")
+    pairs = [(c.sending, c.receiving) for c in corridors]
+    sending = sorted({s for s, _r in pairs}, key=lambda c: c.label)
+    receiving = sorted({r for _s, r in pairs}, key=lambda c: c.label)
     return {
         "sending": [(c.iso3, c.label) for c in sending],
         "receiving": [(c.iso3, c.label) for c in receiving],
@@ -321,85 +325,22 @@ def quotes(
 # --- The sender's comparison -------------------------------------------------------------------
 
 
-@dataclass
-class Offer:
-    """One service, priced for the sender's amount."""
+@dataclass(kw_only=True)
+class Comparison(ranking.Ranking):
+    """The ranking of one corridor and period, with where it comes from."""
 
-    service_id: int
-    provider: str
-    provider_type: str
-    product: str
-    payment_instrument: str
-    access_point: str
-    pickup_method: str
-    speed: str
-    speed_label: str
-    coverage: str
-    transparent: bool
-    band_usd: int
-    fee: Decimal | None = None
-    fx_margin_pct: Decimal | None = None
-    margin_cost: Decimal | None = None
-    total_cost: Decimal | None = None
-    total_cost_pct: Decimal | None = None
-    received: Decimal | None = None
-    payout_currency: str = ""
-    received_value: Decimal | None = None
-    rank: int = 0
-    cheapest: bool = False
-    fastest: bool = False
-    in_smart: bool = False
-    reason: str = ""  # why an offer is not ranked
-
-    @property
-    def ranked(self) -> bool:
-        return self.rank > 0
-
-
-@dataclass
-class Comparison:
     corridor: Corridor
     period: str
-    periods: list[str]
-    amount: Decimal
-    currency: str
-    band_usd: int
-    band_amount: Decimal
-    offers: list[Offer] = field(default_factory=list)
-    not_ranked: list[Offer] = field(default_factory=list)
-    stat: CorridorStat | None = None
-    surveyed_on: object = None
-
-    @property
-    def cheapest(self) -> Offer | None:
-        return self.offers[0] if self.offers else None
-
-    @property
-    def dearest(self) -> Offer | None:
-        return self.offers[-1] if self.offers else None
-
-    @property
-    def fastest(self) -> Offer | None:
-        return next((o for o in self.offers if o.fastest), None)
-
-    @property
-    def smart_offers(self) -> list[Offer]:
-        return [o for o in self.offers if o.in_smart]
-
-
-def _most_common(values):
-    return Counter(values).most_common(1)[0][0] if values else None
+    periods: list[str]  # every period with quotes, newest first
+    stat: CorridorStat | None = None  # the corridor's indicators (USD 200) in `period`
+    surveyed_on: dt.date | None = None  # the latest survey date of the period's quotes
 
 
 def comparison(
     sending: str, receiving: str, amount: Decimal | None = None, period: str | None = None
 ) -> Comparison:
-    """Every provider in the corridor, ranked by what arrives for `amount` (fee included).
-
-    Quotes were collected for two amounts (the equivalent of USD 200 and 500); the sender's amount
-    is priced with the fee and rates of the nearer of the two, as a share of it. Providers that
-    did not disclose their exchange rate cannot be ranked: what arrives is unknown.
-    """
+    """Every provider in the corridor, ranked by what arrives for `amount` (fee included), in
+    `period` (default: the latest); the method is `comparison`'s."""
     corridor = corridor_get(sending, receiving)
     known = sorted(
         Quote.objects.filter(service__corridor=corridor)
@@ -408,54 +349,21 @@ def comparison(
         reverse=True,
     )
     if not known:
-        raise CorridorNotFound(f"No remittance prices are known from {sending} to {receiving}.")
+        raise _no_prices(sending, receiving)
     period = period.upper() if period and period.upper() in known else known[0]
     rows = list(
         Quote.objects.filter(service__corridor=corridor, period=period).select_related(
             "service__provider"
         )
     )
-    currency = _most_common([q.currency_sent for q in rows if q.band_usd == HEADLINE_BAND]) or (
-        rows[0].currency_sent
-    )
-    band_amounts = {
-        band: _most_common(
-            [q.amount_sent for q in rows if q.band_usd == band and q.currency_sent == currency]
-        )
-        for band in costs.BANDS_USD
-    }
-    band_amounts = {band: value for band, value in band_amounts.items() if value}
-    if amount is None or amount <= 0:
-        amount = band_amounts.get(HEADLINE_BAND) or next(iter(band_amounts.values()))
-    amount = min(money(amount), MAX_AMOUNT)
-    band = min(band_amounts, key=lambda b: (abs(band_amounts[b] - amount), b))
-    by_service: dict[int, dict[int, Quote]] = {}
-    for quote in rows:
-        by_service.setdefault(quote.service_id, {})[quote.band_usd] = quote
-    smart_services = _smart_services(rows)
-    offers, not_ranked = [], []
-    for bands in by_service.values():
-        quote = bands.get(band) or next(iter(bands.values()))
-        offer = _offer(quote, amount, band_amounts.get(quote.band_usd) or quote.amount_sent)
-        offer.in_smart = quote.service_id in smart_services
-        (offers if offer.received_value is not None else not_ranked).append(offer)
-    offers.sort(key=lambda o: (-o.received_value, costs.SPEED_RANK.get(o.speed, 99), o.provider))
-    for rank, offer in enumerate(offers, start=1):
-        offer.rank = rank
-    if offers:
-        offers[0].cheapest = True
-        min(offers, key=lambda o: (costs.SPEED_RANK.get(o.speed, 99), o.rank)).fastest = True
-    not_ranked.sort(key=lambda o: o.provider)
+    result = ranking.rank([_surveyed(quote) for quote in rows], amount)
+    for offer in result.not_ranked:
+        offer.reason = not_ranked_reason(offer.why_not_ranked)
     return Comparison(
+        **vars(result),
         corridor=corridor,
         period=period,
         periods=known,
-        amount=amount,
-        currency=currency,
-        band_usd=band,
-        band_amount=band_amounts[band],
-        offers=offers,
-        not_ranked=not_ranked,
         stat=CorridorStat.objects.filter(
             corridor=corridor, period=period, band_usd=HEADLINE_BAND
         ).first(),
@@ -463,60 +371,42 @@ def comparison(
     )
 
 
-def _smart_services(rows: list[Quote]) -> set[int]:
-    """The services behind the corridor's SmaRT: the three cheapest qualifying (USD 200)."""
-    qualifying = sorted(
-        (
-            q
-            for q in rows
-            if q.band_usd == HEADLINE_BAND and q.transparent and q.service.smart_access
-        ),
-        key=lambda q: q.total_cost_pct,
-    )
-    return {q.service_id for q in qualifying[: costs.SMART_SERVICES]}
+def not_ranked_reason(reason: ranking.Reason | None) -> str:
+    """Why an offer is not ranked, in the reader's language."""
+    if reason == ranking.Reason.RATE_NOT_DISCLOSED:
+        return _("Exchange rate not disclosed: what arrives is unknown.")
+    if reason == ranking.Reason.PRICE_INCOMPLETE:
+        return _("The survey did not record this provider's full price.")
+    if reason == ranking.Reason.FEE_EXCEEDS_AMOUNT:
+        return _("The fee is more than the amount.")
+    return ""
 
 
-def _offer(quote: Quote, amount: Decimal, band_amount: Decimal) -> Offer:
+def _surveyed(quote: Quote) -> ranking.SurveyedQuote:
     service = quote.service
-    offer = Offer(
-        service_id=service.pk,
-        provider=service.provider.name,
-        provider_type=str(PROVIDER_TYPE_LABELS.get(service.provider.type, service.provider.type)),
-        product=service.product,
-        payment_instrument=str(INSTRUMENT_LABELS.get(service.payment_instrument, "")),
-        access_point=service.access_point,
-        pickup_method=service.pickup_method,
-        speed=service.speed,
-        speed_label=str(SPEED_LABELS.get(service.speed, "")),
-        coverage=service.coverage,
-        transparent=quote.transparent,
+    return ranking.SurveyedQuote(
+        service=ranking.ServiceInfo(
+            service_id=service.pk,
+            provider=service.provider.name,
+            provider_type=str(
+                PROVIDER_TYPE_LABELS.get(service.provider.type, service.provider.type)
+            ),
+            product=service.product,
+            payment_instrument=str(INSTRUMENT_LABELS.get(service.payment_instrument, "")),
+            access_point=service.access_point,
+            pickup_method=service.pickup_method,
+            speed=service.speed,
+            speed_label=str(SPEED_LABELS.get(service.speed, "")),
+            coverage=service.coverage,
+            smart_access=service.smart_access,
+        ),
         band_usd=quote.band_usd,
+        currency_sent=quote.currency_sent,
+        amount_sent=quote.amount_sent,
+        fee=quote.fee,
+        fx_rate_offered=quote.fx_rate_offered,
+        interbank_rate=quote.interbank_rate,
+        total_cost_pct=quote.total_cost_pct,
+        transparent=quote.transparent,
         payout_currency=quote.payout_currency,
     )
-    # The sender's amount in this quote's currency, as the same share of the surveyed amount.
-    scale = quote.amount_sent / band_amount
-    own_amount = amount * scale
-    if not quote.transparent:
-        offer.reason = str(_("Exchange rate not disclosed: what arrives is unknown."))
-    elif quote.fee is None or not quote.fx_rate_offered or not quote.interbank_rate:
-        offer.reason = str(_("The survey did not record this provider's full price."))
-    elif quote.fee >= own_amount:
-        offer.reason = str(_("The fee is more than the amount."))
-    if offer.reason:
-        offer.fee = money(quote.fee / scale) if quote.fee is not None else None
-        return offer
-    outcome = costs.sender_outcome(
-        amount=own_amount,
-        fee=quote.fee,
-        offered_rate=quote.fx_rate_offered,
-        interbank_rate=quote.interbank_rate,
-    )
-    offer.fee = money(outcome.fee / scale)
-    offer.fx_margin_pct = outcome.fx_margin_pct.quantize(CENT)
-    offer.margin_cost = money(outcome.margin_cost / scale)
-    offer.total_cost = money(outcome.total_cost / scale)
-    offer.total_cost_pct = outcome.total_cost_pct.quantize(CENT)
-    offer.received_value = money(outcome.received_value / scale)
-    if quote.payout_currency:
-        offer.received = money(outcome.received)
-    return offer

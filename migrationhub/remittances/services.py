@@ -2,29 +2,35 @@
 recomputing the indicators.
 
 Each service runs in one transaction: an import replaces the quotes of the same source and
-periods (so re-importing a period is idempotent), records who imported what (`QuoteImport`), and
-recomputes every indicator before it commits, so pages and API never see quotes without their
-indicators.
+periods (so re-importing a period is idempotent), records who imported what (`QuoteImport`, and
+one audit event), and recomputes every indicator before it commits, so pages and API never see
+quotes without their indicators.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from migrationhub.core import audit, progress
 from migrationhub.core.errors import ValidationFailed
-from migrationhub.taxonomy.models import Country
+from migrationhub.taxonomy.selectors import resolve_many, vocabulary_codes
 
-from . import costs, importers
-from .importers import QuoteRecord, Reference
+from . import costs, permissions
+from .errors import Code
+from .importers import collector, databank, flows, rpw
+from .importers.common import QuoteRecord, Reference
 from .models import (
+    SERVICE_IDENTITY,
     Corridor,
     CorridorStat,
     IndicatorValue,
@@ -47,6 +53,8 @@ BILATERAL_YEAR = 2017
 SOURCE_KNOMAD = "World Bank-KNOMAD, June 2023"
 SOURCE_BILATERAL = "World Bank, Bilateral Remittance Estimates for 2017 (April 2018)"
 BATCH = 2000
+# The quote layouts an import reads: RPW's quote-level data, a national collector's CSV.
+LAYOUTS = {"rpw": rpw.read_rpw_quotes, "collector": collector.read_collector_quotes}
 
 
 def data_dir() -> Path:
@@ -58,7 +66,7 @@ def _csv_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def open_data_file(name: str):
+def open_data_file(name: str) -> IO[str]:
     return (data_dir() / name).open(encoding="utf-8-sig", newline="")
 
 
@@ -67,21 +75,27 @@ def open_data_file(name: str):
 
 def wb_regions() -> dict[str, str]:
     """World Bank region per ISO3 (RPW's regional averages group receiving countries by it)."""
-    regions = {row["iso3"]: row["wb_region"] for row in _csv_rows("wb_regions.csv")}
-    return regions
+    return {row["iso3"]: row["wb_region"] for row in _csv_rows("wb_regions.csv")}
+
+
+def _countries(codes: Iterable[str] | None = None) -> list[Any]:
+    """The reference's countries (`codes`, or all), through taxonomy's selectors."""
+    return resolve_many("countries", vocabulary_codes("countries") if codes is None else codes)
+
+
+def _country_ids(codes: Iterable[str] | None = None) -> dict[str, int]:
+    return {country.iso3: country.pk for country in _countries(codes)}
 
 
 def reference() -> Reference:
     """What imports check rows against: countries, ISO 4217 currencies, country names."""
     countries: dict[str, str] = {}
     names: dict[str, str] = {}
-    for iso3, currency, title, labels in Country.objects.values_list(
-        "iso3", "currency", "title", "names"
-    ):
-        countries[iso3] = currency
-        for name in [title, *(labels or {}).values()]:
+    for country in _countries():
+        countries[country.iso3] = country.currency
+        for name in [country.title, *(country.names or {}).values()]:
             if name:
-                names.setdefault(name.casefold(), iso3)
+                names.setdefault(name.casefold(), country.iso3)
     for row in _csv_rows("wb_country_names.csv"):
         names[row["name"].casefold()] = row["iso3"]
     currencies = {row["code"] for row in _csv_rows("iso4217_currencies.csv") if row["code"]}
@@ -96,7 +110,7 @@ def reference() -> Reference:
 # --- Quotes ------------------------------------------------------------------------------------
 
 
-def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> int:
+def _insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert many rows in one prepared statement.
 
     The ORM's bulk_create prepares every value of every row in Python (about 12 seconds for the
@@ -106,13 +120,20 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> int:
     """
     if not rows:
         return 0
-    meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
     marks = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
     return len(rows)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def _q(value: Decimal | None, places: int) -> Decimal | None:
@@ -128,11 +149,7 @@ def _corridors_for(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Corrido
     }
     missing = sorted(pairs - set(existing))
     if missing:
-        ids = dict(
-            Country.objects.filter(iso3__in={iso for pair in missing for iso in pair}).values_list(
-                "iso3", "pk"
-            )
-        )
+        ids = _country_ids({iso for pair in missing for iso in pair})
         regions = wb_regions()
         Corridor.objects.bulk_create(
             Corridor(sending_id=ids[s], receiving_id=ids[r], wb_region=regions.get(r, ""))
@@ -163,7 +180,8 @@ def _providers_for(records: list[QuoteRecord]) -> dict[tuple[str, str], Provider
     return existing
 
 
-def _service_key(provider_id, corridor_id, r: QuoteRecord) -> tuple:
+def _service_key(provider_id: int, corridor_id: int, r: QuoteRecord) -> tuple[Any, ...]:
+    """The SERVICE_IDENTITY of `r`'s service."""
     return (
         provider_id,
         corridor_id,
@@ -194,27 +212,21 @@ QUOTE_FIELDS = (
     "source_ref",
     "notes",
 )
-SERVICE_FIELDS = (
-    "provider_id",
-    "corridor_id",
-    "product",
-    "access_point",
-    "pickup_method",
-    "speed",
-    "coverage",
-    "variant",
-)
 
 
-def _services_for(records, corridors, providers) -> dict[tuple, int]:
+def _services_for(
+    records: list[QuoteRecord],
+    corridors: dict[tuple[str, str], Corridor],
+    providers: dict[tuple[str, str], Provider],
+) -> dict[tuple[Any, ...], int]:
     corridor_ids = {c.pk for c in corridors.values()}
     existing = {
         tuple(row[:-1]): row[-1]
         for row in Service.objects.filter(corridor_id__in=corridor_ids).values_list(
-            *SERVICE_FIELDS, "pk"
+            *SERVICE_IDENTITY, "pk"
         )
     }
-    new: dict[tuple, Service] = {}
+    new: dict[tuple[Any, ...], Service] = {}
     for r in records:
         provider = providers[(r.provider_name.casefold(), r.provider_type)]
         corridor = corridors[(r.sending, r.receiving)]
@@ -243,17 +255,24 @@ def _services_for(records, corridors, providers) -> dict[tuple, int]:
 
 @transaction.atomic
 def quotes_import(
-    *, actor, records: list[QuoteRecord], source: str, file_name: str = ""
+    *, actor: Any, records: list[QuoteRecord], source: str, file_name: str = ""
 ) -> dict[str, int]:
     """Store the quotes of `records` under `source`, replacing that source's quotes of the same
     periods, then recompute every indicator. All or nothing."""
+    permissions.require_data_loader(actor)
     source = source.strip()
     if not source:
-        raise ValidationFailed("Name the source of the quotes.", fields={"source": ["required"]})
+        raise ValidationFailed(
+            _("Name the source of the quotes."),
+            fields={"source": [_("required")]},
+            code=Code.SOURCE_REQUIRED,
+        )
     if not records:
-        raise ValidationFailed("The file has no quotes.", fields={"file": ["no quotes"]})
+        raise ValidationFailed(
+            _("The file has no quotes."), fields={"file": [_("no quotes")]}, code=Code.NO_QUOTES
+        )
     periods = sorted({r.period for r in records})
-    replaced, _ = Quote.objects.filter(source=source, period__in=periods).delete()
+    replaced, _by_model = Quote.objects.filter(source=source, period__in=periods).delete()
     corridors = _corridors_for({(r.sending, r.receiving) for r in records})
     providers = _providers_for(records)
     services = _services_for(records, corridors, providers)
@@ -283,35 +302,53 @@ def quotes_import(
         )
     _insert(Quote, QUOTE_FIELDS, quotes)
     Service.objects.filter(quotes__isnull=True).delete()
-    QuoteImport.objects.create(
+    record = QuoteImport.objects.create(
         source=source,
         periods=periods,
         quotes=len(quotes),
         file_name=file_name,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    audit.record(
+        actor=actor,
+        action="remittances.quotes_import",
+        target=record,
+        source=source,
+        periods=periods,
+        quotes=len(quotes),
+        replaced=replaced,
+        file_name=file_name,
+    )
     indicators = indicators_recompute(actor=actor)
     return {"quotes": len(quotes), "replaced": replaced, "periods": len(periods), **indicators}
 
 
 def quotes_import_file(
-    *, actor, lines: Iterable[str], layout: str, source: str | None = None, file_name: str = ""
+    *,
+    actor: Any,
+    lines: Iterable[str],
+    layout: str,
+    source: str | None = None,
+    file_name: str = "",
 ) -> dict[str, int]:
     """Read and import a file in the RPW (`rpw`) or national collector (`collector`) layout."""
-    ref = reference()
-    if layout == "rpw":
-        records = importers.read_rpw_quotes(lines, ref)
-        source = source or importers.RPW_SOURCE
-    elif layout == "collector":
-        if not source:
-            raise ValidationFailed(
-                "Name the data collector (the source of these quotes).",
-                fields={"source": ["required"]},
-            )
-        records = importers.read_collector_quotes(lines, ref)
-    else:
-        raise ValidationFailed(f"Unknown layout {layout!r}: use rpw or collector.")
-    return quotes_import(actor=actor, records=records, source=source, file_name=file_name)
+    permissions.require_data_loader(actor)
+    if layout not in LAYOUTS:
+        raise ValidationFailed(
+            _("Unknown layout %(layout)s: use rpw or collector.") % {"layout": layout},
+            fields={"layout": [_("rpw or collector")]},
+            code=Code.UNKNOWN_LAYOUT,
+        )
+    if layout == "collector" and not source:
+        raise ValidationFailed(
+            _("Name the data collector (the source of these quotes)."),
+            fields={"source": [_("required")]},
+            code=Code.SOURCE_REQUIRED,
+        )
+    records = LAYOUTS[layout](lines, reference())
+    return quotes_import(
+        actor=actor, records=records, source=source or rpw.RPW_SOURCE, file_name=file_name
+    )
 
 
 # --- Indicators --------------------------------------------------------------------------------
@@ -349,15 +386,15 @@ def quote_tables() -> dict[int, costs.QuoteTable]:
             "pk", "corridor_id", "smart_access", "provider__type"
         )
     }
-    rows: dict[int, list[tuple]] = {band: [] for band in costs.BANDS_USD}
+    rows: dict[int, list[tuple[Any, ...]]] = {band: [] for band in costs.BANDS_USD}
     for band, period, service_id, cost, transparent in Quote.objects.values_list(
         "band_usd", "period", "service_id", "total_cost_pct", "transparent"
     ).iterator(chunk_size=5000):
-        (sending, receiving, _), smart, provider_type = services[service_id]
+        (sending, receiving, _region), smart, provider_type = services[service_id]
         rows.setdefault(band, []).append(
             (period, sending, receiving, cost, transparent, smart, provider_type)
         )
-    regions = {r: region for s, r, region in corridors.values() if region}
+    regions = {r: region for _s, r, region in corridors.values() if region}
     return {band: costs.QuoteTable.build(band_rows, regions) for band, band_rows in rows.items()}
 
 
@@ -392,7 +429,7 @@ GROUP_INDICATORS = {
 
 
 @transaction.atomic
-def indicators_recompute(*, actor=None) -> dict[str, int]:
+def indicators_recompute(*, actor: Any = None) -> dict[str, int]:
     """Recompute every indicator of every period and band from the quotes (`costs`)."""
     weights = flow_weights()
     corridor_ids = {
@@ -400,7 +437,8 @@ def indicators_recompute(*, actor=None) -> dict[str, int]:
         for pk, s, r in Corridor.objects.values_list("pk", "sending__iso3", "receiving__iso3")
     }
     now = timezone.now()
-    stats, values = [], []
+    stats: list[tuple[Any, ...]] = []
+    values: list[tuple[Any, ...]] = []
     for band, table in quote_tables().items():
         result = costs.compute_indicators(table, weights)
         stats += [
@@ -448,16 +486,17 @@ def indicators_recompute(*, actor=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def published_series_load(*, actor, lines: Iterable[str]) -> dict[str, int]:
+def published_series_load(*, actor: Any, lines: Iterable[str]) -> dict[str, int]:
     """Replace the World Bank's published corridor averages (DataBank ATCR.CORR)."""
-    values, skipped = importers.read_databank_corridors(lines, reference())
-    corridors = _corridors_for({(s, r) for s, r, _, _ in values})
+    permissions.require_data_loader(actor)
+    values, skipped = databank.read_databank_corridors(lines, reference())
+    corridors = _corridors_for({(s, r) for s, r, _quarter, _value in values})
     PublishedCorridorCost.objects.all().delete()
     _insert(
         PublishedCorridorCost,
         ("corridor", "quarter", "average_pct", "series"),
         [
-            (corridors[(s, r)].pk, quarter, _q(value, 13), "ATCR.CORR")
+            (corridors[(s, r)].pk, quarter, _q(value, 13), databank.SERIES)
             for s, r, quarter, value in values
         ],
     )
@@ -468,42 +507,44 @@ def published_series_load(*, actor, lines: Iterable[str]) -> dict[str, int]:
 
 @transaction.atomic
 def flows_load(
-    *, actor, inflows: Iterable[str], outflows: Iterable[str], bilateral: Iterable[str]
+    *, actor: Any, inflows: Iterable[str], outflows: Iterable[str], bilateral: Iterable[str]
 ) -> dict[str, int]:
     """Replace the remittance flows: KNOMAD inflows and outflows, and the bilateral table."""
+    permissions.require_data_loader(actor)
     ref = reference()
-    ids = dict(Country.objects.values_list("iso3", "pk"))
-    in_values, in_skipped = importers.read_country_flows(inflows, ref, "inflows_usd_millions")
-    out_values, out_skipped = importers.read_country_flows(outflows, ref, "outflows_usd_millions")
-    bi_values, bi_skipped = importers.read_bilateral_flows(bilateral, ref)
+    ids = _country_ids()
+    in_values, in_skipped = flows.read_country_flows(inflows, ref, "inflows_usd_millions")
+    out_values, out_skipped = flows.read_country_flows(outflows, ref, "outflows_usd_millions")
+    bi_values, bi_skipped = flows.read_bilateral_flows(bilateral, ref)
     RemittanceFlow.objects.all().delete()
-    flows = [
+    rows: list[tuple[Any, ...]] = [
         (RemittanceFlow.INFLOW, None, ids[iso3], year, _q(v, 6), SOURCE_KNOMAD)
         for iso3, year, v in in_values
     ]
-    flows += [
+    rows += [
         (RemittanceFlow.OUTFLOW, ids[iso3], None, year, _q(v, 6), SOURCE_KNOMAD)
         for iso3, year, v in out_values
     ]
-    flows += [
+    rows += [
         (RemittanceFlow.BILATERAL, ids[s], ids[r], BILATERAL_YEAR, _q(v, 6), SOURCE_BILATERAL)
         for s, r, v in bi_values
         if s != r
     ]
     _insert(
-        RemittanceFlow, ("kind", "sending", "receiving", "year", "usd_millions", "source"), flows
+        RemittanceFlow, ("kind", "sending", "receiving", "year", "usd_millions", "source"), rows
     )
     return {
-        "flows": len(flows),
+        "flows": len(rows),
         "flows_skipped": in_skipped.rows + out_skipped.rows + bi_skipped.rows,
     }
 
 
 @transaction.atomic
-def remittances_load_shipped(*, actor=None) -> dict[str, int]:
+def remittances_load_shipped(*, actor: Any = None) -> dict[str, int]:
     """Load everything shipped in data/remittances: flows, the published series, the RPW quotes
     (which recomputes the indicators). Idempotent."""
     counts: dict[str, int] = {}
+    progress.note(_("remittances: loading the flows (KNOMAD, bilateral matrix)"))
     with (
         open_data_file(INFLOWS_FILE) as inflows,
         open_data_file(OUTFLOWS_FILE) as outflows,
@@ -512,8 +553,10 @@ def remittances_load_shipped(*, actor=None) -> dict[str, int]:
         counts.update(
             flows_load(actor=actor, inflows=inflows, outflows=outflows, bilateral=bilateral)
         )
+    progress.note(_("remittances: loading the World Bank's published corridor series"))
     with open_data_file(DATABANK_FILE) as handle:
         counts.update(published_series_load(actor=actor, lines=handle))
+    progress.note(_("remittances: loading the RPW quotes and computing every indicator"))
     with open_data_file(QUOTES_FILE) as handle:
         counts.update(
             quotes_import_file(actor=actor, lines=handle, layout="rpw", file_name=QUOTES_FILE)

@@ -2,11 +2,14 @@
 Views parse, call selectors, draw charts (inline SVG) and render; everything works without
 JavaScript."""
 
-from django.core.paginator import Paginator
-from django.http import Http404
+from collections.abc import Sequence
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from migrationhub.core.pagination import page_number, paginate, querystring_without_page
 
 from . import charts, costs, selectors
 from .errors import CorridorNotFound
@@ -23,7 +26,7 @@ def _reference_lines() -> list[charts.ReferenceLine]:
     ]
 
 
-def compare(request):
+def compare(request: HttpRequest) -> HttpResponse:
     choices = selectors.corridor_choices()
     data = request.GET if request.GET.get("sending") or request.GET.get("receiving") else None
     form = CompareForm(data, choices=choices)
@@ -53,7 +56,7 @@ def compare(request):
     return render(request, "remittances/compare.html", context)
 
 
-def _series_chart(title, labels, series) -> str:
+def _series_chart(title: str, labels: list[str], series: Sequence[charts.Series]) -> SafeString:
     return mark_safe(  # noqa: S308 - charts.line_chart escapes every text it draws
         charts.line_chart(
             title=title, x_labels=labels, series=series, reference_lines=_reference_lines()
@@ -61,7 +64,7 @@ def _series_chart(title, labels, series) -> str:
     )
 
 
-def monitor(request):
+def monitor(request: HttpRequest) -> HttpResponse:
     data = selectors.monitor(request.GET.get("period"))
     labels = [s.period for s in data.summaries]
     global_chart = _series_chart(
@@ -95,7 +98,7 @@ def monitor(request):
     )
 
 
-def corridor_list(request):
+def corridor_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.corridor_choices()
     known = selectors.periods()
     form = CorridorFilterForm(request.GET or None, choices=choices, periods=known)
@@ -112,12 +115,9 @@ def corridor_list(request):
         stats = stats.order_by("average_pct")
     elif order == "dearest":
         stats = stats.order_by("-average_pct")
-    paginator = Paginator(stats, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    published = selectors.published_for(page.object_list)
-    rows = [(s, published.get((s.corridor_id, s.period))) for s in page.object_list]
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = paginate(stats, page_number(request.GET), PAGE_SIZE)
+    published = selectors.published_for(page.items)
+    rows = [(s, published.get((s.corridor_id, s.period))) for s in page.items]
     return render(
         request,
         "remittances/corridor_list.html",
@@ -126,12 +126,12 @@ def corridor_list(request):
             "period": period,
             "rows": rows,
             "page": page,
-            "querystring": params.urlencode(),
+            "querystring": querystring_without_page(request.GET),
         },
     )
 
 
-def corridor_detail(request, code: str):
+def corridor_detail(request: HttpRequest, code: str) -> HttpResponse:
     sending, _sep, receiving = code.upper().partition("-")
     try:
         corridor = selectors.corridor_get(sending, receiving)

@@ -1,6 +1,8 @@
 """The one search: full text with ranking, prefix matching, stemming, highlighted snippets and
 facet counts, over whatever documents the domain apps have indexed."""
 
+from collections.abc import Iterable
+
 from django.db import connection
 
 from .backends import SearchResult, backend_for
@@ -10,9 +12,9 @@ from .query import parse
 def search(
     query: str | None,
     *,
-    kinds=(),
+    kinds: Iterable[str] = (),
     filters: dict[str, list[str]] | None = None,
-    facets=(),
+    facets: Iterable[str] = (),
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:

@@ -9,6 +9,7 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -108,13 +109,13 @@ def document_delete(*, kind: str, object_id: int) -> None:
 
 
 @transaction.atomic
-def documents_bulk_add(rows: Iterable[dict], batch_size: int = 2000) -> int:
+def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -> int:
     """Insert many new documents at once (demo load, benchmarks). Rows as for document_upsert."""
     count = 0
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     added: dict[Key, list[int]] = defaultdict(list)
 
-    def flush():
+    def flush() -> None:
         docs = Document.objects.bulk_create(
             [
                 Document(

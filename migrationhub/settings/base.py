@@ -63,8 +63,11 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's real address (MIGRATIONHUB_TRUSTED_PROXIES).
+    "migrationhub.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "migrationhub.core.middleware.RejectNulBytesMiddleware",
+    "migrationhub.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,7 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when REDIS_URL is set (shared by every app server: rate limits, lockouts).
+# --- Cache: shared by every worker and app server (rate limits, lockouts, cached pages): Redis when
+# REDIS_URL is set, else a table in the database. Never per process: limits would multiply.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -130,7 +134,19 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "migrationhub_cache",
+        }
+    }
+
+# --- Reverse proxies in front of the app servers whose X-Forwarded-* headers are believed
+# (core.middleware.ClientAddressMiddleware). 0: none; the headers are ignored.
+MIGRATIONHUB_TRUSTED_PROXIES = int(os.environ.get("MIGRATIONHUB_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = 0  # the middleware has already put the client's address in REMOTE_ADDR
+if MIGRATIONHUB_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Authentication
 AUTHENTICATION_BACKENDS = [
@@ -149,9 +165,16 @@ LOGIN_REDIRECT_URL = "web:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("MIGRATIONHUB_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # dev.py and prod.py read MIGRATIONHUB_EMAIL_VERIFICATION
 # axes locks an account after 5 failures; allauth's own limits back it up per address.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key", "signup": "20/h/ip"}
+# Counted in the shared cache, so they hold for the whole deployment; a 429 is web.views.rate_limited.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,10/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "confirm_email": "1/3m/key",
+}
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 # Failed sign-ins: lock the (account, address) pair after 5 failures for one hour.
 AXES_FAILURE_LIMIT = 5
@@ -160,7 +183,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "migrationhub.accounts.lockout.attempted_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "migrationhub.accounts.lockout.locked_out"
 # Quiet start-up: the CLI writes exports to standard output.
 AXES_VERBOSE = False
 
@@ -218,8 +241,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-RATELIMIT_VIEW = "migrationhub.web.views.rate_limited"
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Domain settings
 MIGRATIONHUB_STALE_AFTER_MONTHS = int(os.environ.get("MIGRATIONHUB_STALE_AFTER_MONTHS", "24"))

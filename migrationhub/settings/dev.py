@@ -1,10 +1,12 @@
 """Development: debug on, console e-mail, e-mail verification optional."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("MIGRATIONHUB_DEBUG", True)
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("MIGRATIONHUB_EMAIL_VERIFICATION", "optional")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -20,3 +20,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Property-based API tests send hundreds of requests a second from one address.
 MIGRATIONHUB_API_ANON_RATE = MIGRATIONHUB_API_USER_RATE = "100000/m"
+
+# One process: a per-process cache keeps query-count assertions about the page, not the cache.
+# Development and production share one (base.py); tests/test_security.py checks that they do.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,12 +1,15 @@
 """Reference vocabularies over the API: the codes every filter and write uses."""
 
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from migrationhub.api.schemas import ErrorOut
 from migrationhub.core.errors import NotFound
+from migrationhub.core.schemas import errors
 
 from . import selectors
-from .models import Area, Country, Language, Level, Principle, Region, SdgTarget, StakeholderType
 
 router = Router(tags=["reference"])
 
@@ -75,52 +78,86 @@ class SdgTargetOut(Schema):
     indicators: list[str]
 
 
-@router.get("/objectives", response=list[ObjectiveOut], summary="GCM objectives (23)")
-def objectives(request):
+@router.get(
+    "/objectives",
+    response=list[ObjectiveOut],
+    summary="GCM objectives (23)",
+    operation_id="reference_objectives",
+)
+def objectives(request: HttpRequest) -> Any:
     return selectors.objective_list()
 
 
 @router.get(
     "/objectives/{number}",
-    response={200: ObjectiveDetailOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ObjectiveDetailOut, **errors(404, 422)},
     summary="One GCM objective with its actions",
+    operation_id="reference_objective",
 )
-def objective(request, number: int):
+def objective(request: HttpRequest, number: int) -> Any:
     obj = selectors.objective_get(number)
     if obj is None:
-        raise NotFound("No such objective.")
+        raise NotFound(_("No such objective."))
     return obj
 
 
-@router.get("/principles", response=list[PrincipleOut], summary="GCM guiding principles (10)")
-def principles(request):
-    return Principle.objects.all()
+@router.get(
+    "/principles",
+    response=list[PrincipleOut],
+    summary="GCM guiding principles (10)",
+    operation_id="reference_principles",
+)
+def principles(request: HttpRequest) -> Any:
+    return selectors.principle_list()
 
 
 @router.get(
-    "/areas", response=list[CodeLabelOut], summary="Areas of multi-stakeholder cooperation (5)"
+    "/areas",
+    response=list[CodeLabelOut],
+    summary="Areas of multi-stakeholder cooperation (5)",
+    operation_id="reference_areas",
 )
-def areas(request):
-    return Area.objects.all()
+def areas(request: HttpRequest) -> Any:
+    return selectors.area_list()
 
 
-@router.get("/levels", response=list[CodeLabelOut], summary="Governance levels")
-def levels(request):
-    return Level.objects.all()
+@router.get(
+    "/levels",
+    response=list[CodeLabelOut],
+    summary="Governance levels",
+    operation_id="reference_levels",
+)
+def levels(request: HttpRequest) -> Any:
+    return selectors.level_list()
 
 
-@router.get("/stakeholder-types", response=list[CodeLabelOut], summary="Stakeholder types")
-def stakeholder_types(request):
-    return StakeholderType.objects.all()
+@router.get(
+    "/stakeholder-types",
+    response=list[CodeLabelOut],
+    summary="Stakeholder types",
+    operation_id="reference_stakeholder_types",
+)
+def stakeholder_types(request: HttpRequest) -> Any:
+    return selectors.stakeholder_type_list()
 
 
-@router.get("/languages", response=list[LanguageOut], summary="Languages")
-def languages(request):
-    return Language.objects.all()
+@router.get(
+    "/languages",
+    response=list[LanguageOut],
+    summary="Languages",
+    operation_id="reference_languages",
+)
+def languages(request: HttpRequest) -> Any:
+    return selectors.language_list()
 
 
-@router.get("/regions", response=list[RegionOut], summary="UN M49 regions and sub-regions")
-def regions(request):
+@router.get(
+    "/regions",
+    response=list[RegionOut],
+    summary="UN M49 regions and sub-regions",
+    operation_id="reference_regions",
+)
+def regions(request: HttpRequest) -> Any:
     return [
         {
             "m49": r.m49,
@@ -129,19 +166,17 @@ def regions(request):
             "label": r.label,
             "parent": r.parent.m49 if r.parent else None,
         }
-        for r in Region.objects.select_related("parent")
+        for r in selectors.region_list()
     ]
 
 
 @router.get(
     "/countries",
-    response={200: list[CountryOut], 422: ErrorOut},
+    response={200: list[CountryOut], **errors(422)},
     summary="Countries and areas (UN M49, ISO 3166)",
+    operation_id="reference_countries",
 )
-def countries(request, region: str | None = None):
-    qs = Country.objects.select_related("region", "subregion")
-    if region:
-        qs = qs.filter(region__m49=region) | qs.filter(subregion__m49=region)
+def countries(request: HttpRequest, region: str | None = None) -> Any:
     return [
         {
             "iso3": c.iso3,
@@ -156,19 +191,17 @@ def countries(request, region: str | None = None):
             "lldc": c.lldc,
             "sids": c.sids,
         }
-        for c in qs
+        for c in selectors.country_list(region=region)
     ]
 
 
 @router.get(
     "/sdg-targets",
-    response={200: list[SdgTargetOut], 422: ErrorOut},
+    response={200: list[SdgTargetOut], **errors(422)},
     summary="SDG targets with their indicators",
+    operation_id="reference_sdg_targets",
 )
-def sdg_targets(request, goal: int | None = None):
-    qs = SdgTarget.objects.select_related("goal").prefetch_related("indicators")
-    if goal:
-        qs = qs.filter(goal__number=goal)
+def sdg_targets(request: HttpRequest, goal: int | None = None) -> Any:
     return [
         {
             "goal": t.goal.number,
@@ -177,5 +210,5 @@ def sdg_targets(request, goal: int | None = None):
             "label": t.label,
             "indicators": [i.code for i in t.indicators.all()],
         }
-        for t in qs
+        for t in selectors.sdg_target_list(goal=goal)
     ]

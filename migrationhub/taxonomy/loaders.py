@@ -103,6 +103,7 @@ def load_reference() -> dict[str, int]:
                 "order": int(row["order"]),
                 "title": row["title"],
                 "names": {"en": row["title"]},
+                "public_body": row["public_body"] == "yes",
             },
         )
     counts["stakeholder_types"] = StakeholderType.objects.count()

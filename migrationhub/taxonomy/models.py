@@ -85,6 +85,11 @@ class Level(Labelled):
 class StakeholderType(Labelled):
     code = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField()
+    public_body = models.BooleanField(
+        default=False,
+        help_text="A body that speaks for a state or an intergovernmental organisation: an "
+        "organisation of this type is verified by a platform admin before it counts as one.",
+    )
 
     class Meta:
         ordering = ["order"]

@@ -1,8 +1,13 @@
 """Reads of the reference vocabularies, and code → row resolution for forms, API and imports."""
 
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.core.cache import cache
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from migrationhub.core.errors import ValidationFailed
 
@@ -15,6 +20,7 @@ from .models import (
     Principle,
     Region,
     SdgGoal,
+    SdgTarget,
     StakeholderType,
 )
 
@@ -31,35 +37,46 @@ VOCABULARIES: dict[str, tuple[type[Model], str]] = {
 }
 
 
-def resolve_many(field: str, codes) -> list:
+def _unknown(field: str, codes: list[str]) -> ValidationFailed:
+    listed = ", ".join(codes)
+    return ValidationFailed(
+        _("Unknown %(field)s: %(codes)s") % {"field": field, "codes": listed},
+        fields={field: [_("unknown: %(codes)s") % {"codes": listed}]},
+    )
+
+
+def resolve_many(field: str, codes: Iterable[object] | None) -> list[Any]:
     """Rows for `codes` in the vocabulary `field`; unknown codes raise ValidationFailed naming them."""
     model, key = VOCABULARIES[field]
     wanted = [str(c).strip() for c in (codes or []) if str(c).strip()]
     if key == "iso3":
         wanted = [c.upper() for c in wanted]
     if key == "number":
-        bad = [c for c in wanted if not c.isdigit()]
+        # str.isdigit() accepts "²", which int() refuses: only ASCII digits are numbers.
+        bad = [c for c in wanted if not (c.isascii() and c.isdigit()) or len(c) > 9]
         if bad:
-            raise ValidationFailed(
-                f"Unknown {field}: {', '.join(bad)}", fields={field: [f"unknown: {', '.join(bad)}"]}
-            )
-    rows = list(model.objects.filter(**{f"{key}__in": wanted}))
+            raise _unknown(field, bad)
+    rows = list(model._default_manager.filter(**{f"{key}__in": wanted}))
     found = {str(getattr(r, key)) for r in rows}
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise ValidationFailed(
-            f"Unknown {field}: {', '.join(missing)}",
-            fields={field: [f"unknown: {', '.join(missing)}"]},
-        )
+        raise _unknown(field, missing)
     return rows
 
 
-def resolve_one(field: str, code, *, required: bool = True):
+def resolve_one(field: str, code: object, *, required: bool = True) -> Any:
     if code in (None, ""):
         if required:
-            raise ValidationFailed(f"{field} is required.", fields={field: ["required"]})
+            raise ValidationFailed(
+                _("%(field)s is required.") % {"field": field}, fields={field: [_("required")]}
+            )
         return None
     return resolve_many(field, [code])[0]
+
+
+def region_codes_by_pk() -> dict[int, str]:
+    """UN M49 code of every region, by primary key (to name a country's regions cheaply)."""
+    return dict(Region.objects.values_list("pk", "m49"))
 
 
 def objective_list() -> QuerySet[Objective]:
@@ -76,7 +93,8 @@ def vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
     Cached per language: reference data changes only through `load_reference`, which clears it.
     """
     key = f"taxonomy:choices:{get_language() or 'en'}"
-    return cache.get_or_set(key, _vocabulary_choices, CHOICES_TTL)
+    choices = cache.get_or_set(key, _vocabulary_choices, CHOICES_TTL)
+    return choices or _vocabulary_choices()
 
 
 CHOICES_TTL = 600
@@ -105,27 +123,55 @@ def _vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def principle_list() -> QuerySet[Principle]:
+    return Principle.objects.all()
+
+
+def area_list() -> QuerySet[Area]:
+    return Area.objects.all()
+
+
+def level_list() -> QuerySet[Level]:
+    return Level.objects.all()
+
+
+def stakeholder_type_list() -> QuerySet[StakeholderType]:
+    return StakeholderType.objects.all()
+
+
+def language_list() -> QuerySet[Language]:
+    return Language.objects.all()
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.select_related("parent")
+
+
+def country_list(*, region: str | None = None) -> QuerySet[Country]:
+    """Countries and areas, optionally of one UN M49 region or sub-region."""
+    qs = Country.objects.select_related("region", "subregion")
+    if region:
+        qs = qs.filter(Q(region__m49=region) | Q(subregion__m49=region))
+    return qs
+
+
+def sdg_target_list(*, goal: int | None = None) -> QuerySet[SdgTarget]:
+    qs = SdgTarget.objects.select_related("goal").prefetch_related("indicators")
+    if goal:
+        qs = qs.filter(goal__number=goal)
+    return qs
+
+
 def sdg_goal_list() -> QuerySet[SdgGoal]:
     return SdgGoal.objects.prefetch_related("targets__indicators")
 
 
-FACET_VOCABULARY = {
-    "objective": "objectives",
-    "principle": "principles",
-    "area": "areas",
-    "country": "countries",
-    "region": "regions",
-    "level": "levels",
-    "stakeholder_type": "stakeholder_types",
-    "language": "languages",
-}
+def vocabulary_codes(vocabulary: str) -> list[str]:
+    """Every code of `vocabulary` (e.g. "objectives": "1" … "23"), in code order."""
+    model, key = VOCABULARIES[vocabulary]
+    return [str(code) for code in model._default_manager.order_by(key).values_list(key, flat=True)]
 
 
-def facet_labels(facets: dict) -> dict[str, dict[str, str]]:
-    """{facet: {code: label}} for the facets present (years label themselves)."""
-    choices = vocabulary_choices() if facets else {}
-    labels: dict[str, dict[str, str]] = {}
-    for facet in facets:
-        vocabulary = FACET_VOCABULARY.get(facet)
-        labels[facet] = dict(choices.get(vocabulary, [])) if vocabulary else {}
-    return labels
+def codes(vocabulary: str) -> Callable[[], list[str]]:
+    """The codes of `vocabulary`, read when called: what open-data columns declare as `codes`."""
+    return functools.partial(vocabulary_codes, vocabulary)

@@ -51,7 +51,7 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
 
     from migrationhub.accounts.services import user_create
     from migrationhub.knowledge import services as knowledge
-    from migrationhub.organisations.services import organisation_create
+    from migrationhub.organisations.services import OrganisationFields, organisation_create
 
     def person(email, **fields):
         user = user_create(email=email, password=PASSWORD, **fields)
@@ -59,8 +59,8 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
         return user
 
     def organisation(admin, name):
-        data = {"name": name, "stakeholder_type": "civil-society", "level": "local"}
-        return organisation_create(actor=admin, data=data)
+        fields = OrganisationFields(name=name, stakeholder_type="civil-society", level="local")
+        return organisation_create(actor=admin, fields=fields)
 
     user = person("ada@example.org", display_name="Ada", is_staff=True, reviewer_role="internal")
     organisation(user, "Test Migrants Network")
@@ -70,13 +70,13 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
     practice = knowledge.practice_create(
         actor=member,
         organisation=organisation(member, "Care Workers Alliance"),
-        data={
-            "title": "Zero-fee recruitment corridor",
-            "summary": "Employers pay every recruitment cost.",
-            "body": "Licensed agencies may not charge workers any fee.",
-            "objectives": [6],
-            "levels": ["national"],
-        },
+        fields=knowledge.PracticeFields(
+            title="Zero-fee recruitment corridor",
+            summary="Employers pay every recruitment cost.",
+            body="Licensed agencies may not charge workers any fee.",
+            objectives=[6],
+            levels=["national"],
+        ),
         submit=True,
     )
     for reviewer in (user, person("ezra@example.org", reviewer_role="external")):

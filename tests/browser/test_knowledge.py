@@ -191,16 +191,14 @@ def review(page, decision: str, comment: str = "", *, declare: bool = False) -> 
 
 def test_practice_goes_through_peer_review_to_publication(browser, live_server, demo_data):
     # given a member of an organisation, a platform admin and three reviewers
-    from migrationhub.organisations.services import organisation_create
+    from migrationhub.organisations.services import OrganisationFields, organisation_create
 
     member = make_user("member@example.org", display_name="Mina Member")
     organisation_create(
         actor=member,
-        data={
-            "name": "Care Workers Alliance",
-            "stakeholder_type": "civil-society",
-            "level": "national",
-        },
+        fields=OrganisationFields(
+            name="Care Workers Alliance", stakeholder_type="civil-society", level="national"
+        ),
     )
     admin = make_user("admin@example.org", display_name="Ada Admin", is_staff=True)
     internal = make_user(

@@ -190,7 +190,7 @@ def test_organisation_create_and_update(reference, client):
         content_type="application/json",
         **bearer(user),
     )
-    assert bad.status_code == 422 and "stakeholder_types" in bad.json()["fields"]
+    assert bad.status_code == 422 and "stakeholder_type" in bad.json()["fields"]
 
 
 def test_organisation_directory_filters(reference, client):

@@ -21,11 +21,15 @@ def practice_data(**overrides) -> dict:
     }
 
 
+def practice_fields(**overrides) -> services.PracticeFields:
+    return services.PracticeFields(**practice_data(**overrides))
+
+
 def make_practice(*, member=None, organisation=None, submit=False, **data) -> Practice:
     member = member or make_user()
     organisation = organisation or make_organisation(admin=member)
     return services.practice_create(
-        actor=member, organisation=organisation, data=practice_data(**data), submit=submit
+        actor=member, organisation=organisation, fields=practice_fields(**data), submit=submit
     )
 
 

@@ -2,12 +2,14 @@
 data package, over the API and the CLI; nothing personal ever leaves the platform."""
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 import zipfile
 
 import frictionless
+import jsonschema
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -16,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 
 from migrationhub.accounts.tests.factories import make_admin, make_user
 from migrationhub.cli import main as cli_main
+from migrationhub.core import open_data
 from migrationhub.knowledge import exports, services
-from migrationhub.knowledge.open_data_api import OrganisationRecordOut, PracticeRecordOut
 from migrationhub.knowledge.tests.factories import make_panel, make_practice, make_published
+from migrationhub.organisations import exports as organisation_exports
 from migrationhub.organisations.tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +37,13 @@ def _parse_csv(text: str) -> list[list[str]]:
 def _every_export() -> dict[str, str]:
     """Every file the platform publishes as open data, by name, as text."""
     files = {
-        exports.TABLES[kind].filename(fmt): exports.export_text(kind, fmt)
-        for kind in exports.KINDS
-        for fmt in exports.TEXT_FORMATS
+        table.filename(fmt): open_data.export_text(table.name, fmt)
+        for table, fmt in open_data.files()
     }
-    with zipfile.ZipFile(io.BytesIO(exports.datapackage_zip())) as archive:
-        for name in archive.namelist():
-            files[f"datapackage.zip/{name}"] = archive.read(name).decode("utf-8")
+    for package in open_data.registry().packages.values():
+        with zipfile.ZipFile(io.BytesIO(open_data.datapackage_zip(package.name))) as archive:
+            for name in archive.namelist():
+                files[f"{package.filename}/{name}"] = archive.read(name).decode("utf-8")
     return files
 
 
@@ -87,7 +90,7 @@ def test_only_published_practices_are_exported(reference):
     archived = make_published(title="Archived practice")
     services.practice_archive(actor=make_admin(), practice=archived)
     # when
-    rows = exports.practice_rows()
+    rows = list(exports.practice_rows())
     # then
     assert [r["slug"] for r in rows] == [published.slug]
 
@@ -97,7 +100,10 @@ def test_every_organisation_is_exported_with_its_public_profile(reference):
     practice, _, _ = _published_with_secrets()
     lonely = make_organisation(name="Organisation without practices", level="global")
     # when
-    rows = {r["slug"]: r for r in exports.organisation_rows(base_url="https://hub.example.org")}
+    rows = {
+        r["slug"]: r
+        for r in organisation_exports.organisation_rows(base_url="https://hub.example.org")
+    }
     # then
     assert set(rows) == {practice.organisation.slug, lonely.slug}
     assert rows[practice.organisation.slug] == {
@@ -112,9 +118,11 @@ def test_every_organisation_is_exported_with_its_public_profile(reference):
         "languages": ["ar", "en"],
         "description": "",
         "website": "https://mwc.example.org",
+        "verified": False,  # registered by a member, not checked by a platform admin
         "url": f"https://hub.example.org/organisations/{practice.organisation.slug}/",
     }
     assert rows[lonely.slug]["home_country"] is None
+    assert rows[lonely.slug]["verified"] is True  # registered by the platform itself
 
 
 def test_practice_row_holds_codes_dates_and_the_page_address(reference):
@@ -122,6 +130,9 @@ def test_practice_row_holds_codes_dates_and_the_page_address(reference):
     practice, _, _ = _published_with_secrets()
     # when
     (row,) = exports.practice_rows(base_url="https://hub.example.org/")
+    cells = dict(
+        zip(PRACTICE_COLUMNS, _parse_csv(open_data.export_text("practices", "csv"))[1], strict=True)
+    )
     # then
     assert list(row) == PRACTICE_COLUMNS
     assert row["organisation"] == practice.organisation.slug
@@ -131,8 +142,9 @@ def test_practice_row_holds_codes_dates_and_the_page_address(reference):
     assert {"142", "035", "145"} <= set(row["regions"])  # Asia, South-eastern and Western Asia
     assert row["levels"] == ["national", "regional"]
     assert (row["period_start"], row["period_end"]) == (2019, 2023)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["published_at"])
-    assert row["last_verified_at"] == practice.last_verified_at.isoformat()
+    assert isinstance(row["published_at"], dt.datetime)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cells["published_at"])
+    assert cells["last_verified_at"] == practice.last_verified_at.isoformat()
     assert row["stale"] is False
     assert row["url"] == f"https://hub.example.org/practices/{practice.slug}/"
 
@@ -175,7 +187,7 @@ def test_no_personal_data_in_any_export(reference):
         for secret in secrets:
             assert secret not in text, f"{secret!r} leaked into {name}"
         assert "@" not in text, f"an e-mail address may have leaked into {name}"
-    for table in exports.TABLES.values():
+    for table in open_data.registry().tables.values():
         assert not {"created_by", "email", "members", "provenance", "reviewers"} & set(
             table.column_names
         )
@@ -185,8 +197,8 @@ def test_csv_joins_multi_valued_fields_and_json_keeps_arrays(reference):
     # given
     _published_with_secrets()
     # when
-    header, row = _parse_csv(exports.export_text("practices", "csv"))
-    document = json.loads(exports.export_text("practices", "json"))
+    header, row = _parse_csv(open_data.export_text("practices", "csv"))
+    document = json.loads(open_data.export_text("practices", "json"))
     # then
     cells = dict(zip(header, row, strict=True))
     assert header == PRACTICE_COLUMNS
@@ -194,7 +206,15 @@ def test_csv_joins_multi_valued_fields_and_json_keeps_arrays(reference):
     assert cells["countries"] == "PHL;QAT"
     assert cells["stale"] == "false"
     assert cells["body"].startswith("Employers, recruiters and unions")
-    assert set(document) == {"name", "source", "licence", "generated_at", "count", "items"}
+    assert set(document) == {
+        "name",
+        "title",
+        "source",
+        "licence",
+        "generated_at",
+        "count",
+        "items",
+    }
     assert document["licence"]["name"] == "CC-BY-4.0"
     assert document["count"] == 1
     assert document["items"][0]["objectives"] == [6, 22]
@@ -209,16 +229,16 @@ def _hxl_dictionary() -> tuple[set[str], set[str]]:
     return hashtags, attributes
 
 
-@pytest.mark.parametrize("kind", exports.KINDS)
+@pytest.mark.parametrize("kind", ["practices", "organisations"])
 def test_hxl_row_uses_only_core_hashtags_and_attributes(reference, kind):
     # given
     _published_with_secrets()
     hashtags, attributes = _hxl_dictionary()
     # when
-    rows = _parse_csv(exports.export_text(kind, "hxl"))
+    rows = _parse_csv(open_data.export_text(kind, "hxl"))
     # then
     header, tags, data = rows[0], rows[1], rows[2:]
-    assert header == exports.TABLES[kind].column_names
+    assert header == open_data.table(kind).column_names
     assert len(tags) == len(header)
     assert len(data) == 1
     used = [t for t in tags if t]
@@ -237,9 +257,7 @@ def test_hxl_row_uses_only_core_hashtags_and_attributes(reference, kind):
 
 def test_hxl_tags_of_practices_follow_the_documented_choices(reference):
     # when
-    tags = dict(
-        zip(exports.PRACTICES.column_names, exports.hxl_row(exports.PRACTICES), strict=True)
-    )
+    tags = {c.name: c.hxl for c in exports.PRACTICES.columns}
     # then
     assert tags["title"] == "#activity+name"
     assert tags["objectives"] == "#sector+code"
@@ -265,7 +283,9 @@ def test_datapackage_validates_with_frictionless(reference, tmp_path):
     make_published(title="A second practice", countries=[], period_start=None)
     make_organisation(name="No practices, no country", level="global")
     # when
-    descriptor_path = _unpack(exports.datapackage_zip(base_url="https://hub.example.org"), tmp_path)
+    descriptor_path = _unpack(
+        open_data.datapackage_zip("knowledge", base_url="https://hub.example.org"), tmp_path
+    )
     report = frictionless.validate(str(descriptor_path))
     # then
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
@@ -287,7 +307,7 @@ def test_datapackage_of_the_demo_content_validates(reference, tmp_path):
     # given: the curated demo organisations and practices shipped in data/demo/
     call_command("knowledge_load_demo")
     # when
-    report = frictionless.validate(str(_unpack(exports.datapackage_zip(), tmp_path)))
+    report = frictionless.validate(str(_unpack(open_data.datapackage_zip("knowledge"), tmp_path)))
     # then
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert report.tasks[0].stats["rows"] >= 40
@@ -297,7 +317,7 @@ def test_datapackage_of_the_demo_content_validates(reference, tmp_path):
 def test_datapackage_schema_catches_a_broken_foreign_key_and_a_bad_code(reference, tmp_path):
     # given: the package of one published practice, then tampered with
     _published_with_secrets()
-    descriptor_path = _unpack(exports.datapackage_zip(), tmp_path)
+    descriptor_path = _unpack(open_data.datapackage_zip("knowledge"), tmp_path)
     organisations = tmp_path / "organisations.csv"
     organisations.write_text(
         organisations.read_text(encoding="utf-8").splitlines()[0] + "\r\n", encoding="utf-8"
@@ -320,8 +340,8 @@ def test_export_queries_do_not_grow_with_the_rows(reference):
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            exports.export_text("practices", "csv")
-            exports.export_text("organisations", "csv")
+            open_data.export_text("practices", "csv")
+            open_data.export_text("organisations", "csv")
         return len(ctx.captured_queries)
 
     few = count_queries()
@@ -340,6 +360,7 @@ OPEN_DATA_FILES = [
     ("organisations.csv", "text/csv; charset=utf-8"),
     ("organisations.json", "application/json"),
     ("organisations.hxl.csv", "text/csv; charset=utf-8"),
+    ("knowledge.datapackage.zip", "application/zip"),
     ("datapackage.zip", "application/zip"),
 ]
 
@@ -371,9 +392,10 @@ def test_api_json_uses_absolute_addresses_and_matches_its_documented_schema(refe
     (item,) = document["items"]
     assert item["url"] == f"http://testserver/practices/{practice.slug}/"
     assert document["source"]["path"] == "http://testserver/"
-    assert list(PracticeRecordOut.model_fields) == PRACTICE_COLUMNS
-    assert list(OrganisationRecordOut.model_fields) == exports.ORGANISATIONS.column_names
-    PracticeRecordOut.model_validate(item)
+    documented = openapi["paths"][f"{API}/practices.json"]["get"]["responses"]["200"]
+    schema = documented["content"]["application/json"]["schema"]
+    assert list(schema["properties"]["items"]["items"]["properties"]) == PRACTICE_COLUMNS
+    jsonschema.validate(document, schema)
     for filename, content_type in OPEN_DATA_FILES:
         operation = openapi["paths"][f"{API}/{filename}"]["get"]
         assert operation["summary"]
@@ -385,9 +407,9 @@ def test_cli_writes_each_format_to_a_file_or_stdout(reference, tmp_path):
     practice, _, _ = _published_with_secrets()
     stdout = io.StringIO()
     # when
-    call_command("knowledge_export", "practices", "hxl", "--out", str(tmp_path / "p.hxl.csv"))
-    call_command("knowledge_export", "organisations", "json", stdout=stdout)
-    call_command("knowledge_export", "all", "csv", "--out", str(tmp_path / "all"))
+    call_command("core_export", "practices", "hxl", "--out", str(tmp_path / "p.hxl.csv"))
+    call_command("core_export", "organisations", "json", stdout=stdout)
+    call_command("core_export", "knowledge", "csv", "--out", str(tmp_path / "all"))
     # then
     hxl = _parse_csv((tmp_path / "p.hxl.csv").read_text(encoding="utf-8"))
     assert hxl[1][0] == "#activity+code"
@@ -399,17 +421,17 @@ def test_cli_writes_each_format_to_a_file_or_stdout(reference, tmp_path):
     ]
 
 
-def test_cli_datapackage_needs_a_file_and_both_tables(reference, tmp_path):
+def test_cli_datapackage_needs_a_file_and_a_package(reference, tmp_path):
     # given
     _published_with_secrets()
     # when / then
     with pytest.raises(CommandError, match="--out"):
-        call_command("knowledge_export", "all", "datapackage")
-    with pytest.raises(CommandError, match="both tables"):
-        call_command("knowledge_export", "practices", "datapackage", "--out", "x.zip")
+        call_command("core_export", "knowledge", "datapackage")
+    with pytest.raises(CommandError, match="is a table"):
+        call_command("core_export", "practices", "datapackage", "--out", "x.zip")
     with pytest.raises(CommandError, match="--out"):
-        call_command("knowledge_export", "all", "json")
-    call_command("knowledge_export", "all", "datapackage", "--out", str(tmp_path / "package.zip"))
+        call_command("core_export", "knowledge", "json")
+    call_command("core_export", "knowledge", "datapackage", "--out", str(tmp_path / "package.zip"))
     report = frictionless.validate(
         str(_unpack((tmp_path / "package.zip").read_bytes(), tmp_path / "unpacked"))
     )
@@ -418,14 +440,14 @@ def test_cli_datapackage_needs_a_file_and_both_tables(reference, tmp_path):
 
 def test_cli_dry_run_writes_nothing(reference, tmp_path):
     # when
-    call_command(
-        "knowledge_export", "practices", "csv", "--out", str(tmp_path / "p.csv"), "--dry-run"
-    )
+    call_command("core_export", "practices", "csv", "--out", str(tmp_path / "p.csv"), "--dry-run")
     # then
     assert not (tmp_path / "p.csv").exists()
 
 
-def test_migrationhub_export_command_is_wired_to_knowledge_export(reference, tmp_path, monkeypatch):
+def test_migrationhub_export_command_is_wired_to_the_open_data_registry(
+    reference, tmp_path, monkeypatch
+):
     # given: the command line closes the database connections on exit; the test needs its own
     monkeypatch.setattr(connections, "close_all", lambda: None)
     practice, _, _ = _published_with_secrets()

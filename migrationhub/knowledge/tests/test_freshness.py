@@ -18,9 +18,9 @@ def test_months_before(day, months, expected):
     assert months_before(day, months) == expected
 
 
-def test_stale_after_24_months(settings):
-    settings.MIGRATIONHUB_STALE_AFTER_MONTHS = 24
+def test_stale_after_24_months():
     today = dt.date(2026, 11, 25)
-    assert is_stale(dt.date(2024, 11, 25), today)
-    assert not is_stale(dt.date(2024, 11, 26), today)
-    assert is_stale(None, today)
+    assert is_stale(dt.date(2024, 11, 25), today, 24)
+    assert not is_stale(dt.date(2024, 11, 26), today, 24)
+    assert is_stale(None, today, 24)
+    assert not is_stale(dt.date(2024, 11, 25), today, 36)

@@ -9,7 +9,7 @@ from django.db import connections
 
 from migrationhub.accounts.tests.factories import make_admin, make_user
 from migrationhub.cli import main as cli_main
-from migrationhub.knowledge import exports
+from migrationhub.core import open_data
 from migrationhub.knowledge.models import Practice
 from migrationhub.knowledge.tests.factories import practice_data
 from migrationhub.organisations.tests.factories import make_organisation
@@ -49,7 +49,7 @@ def test_drafts_need_an_importing_member(reference, tmp_path):
     # when / then
     with pytest.raises(CommandError, match="--as EMAIL"):
         call_command("knowledge_import", source, "--organisation", org.slug)
-    with pytest.raises(CommandError, match="not a member"):
+    with pytest.raises(CommandError, match="may not import"):
         call_command("knowledge_import", source, "--organisation", org.slug, "--as", outsider.email)
     with pytest.raises(CommandError, match="no active user"):
         call_command(
@@ -104,7 +104,7 @@ def test_a_bad_row_imports_nothing_and_is_reported_by_number(reference, tmp_path
         )
     # then
     message = str(error.value)
-    assert "Nothing was imported: 1 row(s) have errors." in message
+    assert "Nothing was imported: 1 row has errors." in message
     assert "row 2:" in message and "99" in message
     assert "row 1" not in message and "row 3" not in message
     assert not Practice.objects.exists()
@@ -143,7 +143,7 @@ def test_exported_csv_imports_back_as_published_records(reference, tmp_path, mon
     ]
     call_command("knowledge_import", _write_json(tmp_path / "curated.json", rows), "--publish")
     exported = tmp_path / "practices.csv"
-    exported.write_text(exports.export_text("practices", "csv"), encoding="utf-8")
+    exported.write_text(open_data.export_text("practices", "csv"), encoding="utf-8")
     Practice.objects.all().delete()
     # when
     cli_main(["import", str(exported), "--publish"])
@@ -154,3 +154,61 @@ def test_exported_csv_imports_back_as_published_records(reference, tmp_path, mon
     assert sorted(practice.objectives.values_list("number", flat=True)) == [6, 22]
     assert sorted(practice.countries.values_list("iso3", flat=True)) == ["PHL", "QAT"]
     assert (practice.period_start, practice.last_verified_at.isoformat()) == (2019, "2021-03-04")
+
+
+HOSTILE_ROWS = {
+    "a non-ASCII digit as objective": ({"objectives": ["²"]}, "objectives"),
+    "a field over 128 KB": ({"body": "x" * (128 * 1024)}, "body"),
+    "an impossible date": ({"last_verified_at": "2024-13-45"}, "last_verified_at"),
+    "deeply nested JSON in a text field": ({"title": [[[[[["deep"]]]]]]}, "title"),
+    "a NUL character": ({"summary": "null\x00byte"}, "summary"),
+    "a lone surrogate": ({"summary": "half \ud800 a character"}, "summary"),
+    "an objective of 10^30": ({"objectives": [10**30]}, "objectives"),
+    "a year of 10^30": ({"period_start": 10**30}, "period_start"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_ROWS, ids=list(HOSTILE_ROWS))
+def test_hostile_values_are_row_errors_and_write_nothing(reference, tmp_path, case):
+    # given: a good row, then a row with the hostile value
+    overrides, field = HOSTILE_ROWS[case]
+    rows = [practice_data(), practice_data(**overrides)]
+    source = tmp_path / "curated.json"
+    source.write_text(json.dumps(rows), encoding="utf-8")
+    # when
+    with pytest.raises(CommandError) as error:
+        call_command("knowledge_import", str(source), "--publish")
+    # then
+    message = str(error.value)
+    assert "Nothing was imported" in message
+    assert "row 2: " in message and f"{field}:" in message, message
+    assert "row 1" not in message
+    assert not Practice.objects.exists()
+
+
+def test_a_csv_with_a_byte_order_mark_imports(reference, tmp_path):
+    # given: what spreadsheet programs write
+    source = tmp_path / "from-excel.csv"
+    source.write_bytes(
+        ("\ufeff" + CSV_HEADER + "Fair fees,A summary,A body,6,national,PHL\n").encode("utf-8")
+    )
+    # when
+    call_command("knowledge_import", str(source), "--publish")
+    # then
+    assert Practice.objects.get().title == "Fair fees"
+
+
+def test_a_cell_over_the_csv_module_limit_is_a_row_error(reference, tmp_path):
+    # given: a cell larger than the csv module's default field limit (128 KB)
+    source = tmp_path / "big.csv"
+    source.write_text(
+        CSV_HEADER + "Good,A summary,A body,6,national,PHL\n"
+        f"Big,A summary,{'y' * 200_000},6,national,PHL\n",
+        encoding="utf-8",
+    )
+    # when
+    with pytest.raises(CommandError) as error:
+        call_command("knowledge_import", str(source), "--publish")
+    # then
+    assert "row 2: " in str(error.value) and "body:" in str(error.value)
+    assert not Practice.objects.exists()

@@ -1,6 +1,7 @@
 """Practice life cycle: drafting, submission, review panel, majority, conflicts, permissions."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.core import mail
@@ -9,7 +10,13 @@ from migrationhub.accounts.tests.factories import make_admin, make_reviewer, mak
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
 from migrationhub.knowledge import selectors, services
 from migrationhub.knowledge.models import Practice
-from migrationhub.knowledge.tests.factories import make_panel, make_practice, make_published
+from migrationhub.knowledge.services import PracticeFields
+from migrationhub.knowledge.tests.factories import (
+    make_panel,
+    make_practice,
+    make_published,
+    practice_fields,
+)
 from migrationhub.organisations.tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +42,9 @@ def test_non_member_cannot_create_or_edit(reference):
         make_practice(member=outsider, organisation=org)
     practice = make_practice(member=member, organisation=org)
     with pytest.raises(PermissionDenied):
-        services.practice_update(actor=outsider, practice=practice, data={"title": "Hijacked"})
+        services.practice_update(
+            actor=outsider, practice=practice, fields=practice_fields(title="Hijacked")
+        )
 
 
 def test_unknown_codes_are_rejected_with_field_errors(reference):
@@ -153,12 +162,12 @@ def test_majority_publishes_and_indexes(reference):
     a = make_panel(practice)
     practice = services.review_decide(actor=a[0].reviewer, assignment=a[0], decision="approve")
     assert practice.status == Practice.IN_REVIEW  # one of three is not a majority
-    assert selectors.practice_search("zanzibar")[0].total == 0
+    assert selectors.practice_search("zanzibar", {}).total == 0
     practice = services.review_decide(actor=a[1].reviewer, assignment=a[1], decision="approve")
     assert practice.status == Practice.PUBLISHED
     assert practice.last_verified_at is not None
-    _result, found = selectors.practice_search("zanzibar")
-    assert [p.pk for p in found] == [practice.pk]
+    found = selectors.practice_search("zanzibar", {}).page.items
+    assert [r.object.pk for r in found] == [practice.pk]
 
 
 def test_returned_with_comment_then_resubmitted_and_published(
@@ -184,7 +193,9 @@ def test_returned_with_comment_then_resubmitted_and_published(
     with pytest.raises(Conflict):
         services.review_decide(actor=a[2].reviewer, assignment=a[2], decision="approve")
     services.practice_update(
-        actor=member, practice=practice, data={"results": "1,200 workers placed"}
+        actor=member,
+        practice=practice,
+        fields=replace(PracticeFields.of(practice), results="1,200 workers placed"),
     )
     practice = services.practice_submit(actor=member, practice=practice)
     assert practice.status == Practice.IN_REVIEW and practice.review_round == 2
@@ -226,7 +237,9 @@ def test_majority_rejection_archives(reference):
 def test_published_practice_cannot_be_edited(reference):
     practice = make_published()
     with pytest.raises(Conflict):
-        services.practice_update(actor=practice.created_by, practice=practice, data={"title": "x"})
+        services.practice_update(
+            actor=practice.created_by, practice=practice, fields=practice_fields(title="x")
+        )
 
 
 def test_stale_practices_are_flagged_and_organisations_asked(
@@ -259,19 +272,23 @@ def test_visibility_of_unpublished_work(reference):
         practice_for(make_user(), practice)
 
 
-def test_translation_is_searchable(reference):
+def test_translation_is_searchable_once_approved(reference):
     practice = make_published()
-    services.translation_upsert(
+    translation = services.translation_upsert(
         actor=practice.created_by,
         practice=practice,
         language="fr",
-        data={"title": "Recrutement équitable", "summary": "Un partenariat tripartite."},
+        title="Recrutement équitable",
+        summary="Un partenariat tripartite.",
     )
-    assert selectors.practice_search("tripartite")[0].total == 1
+    assert selectors.practice_search("tripartite", {}).total == 0  # proposed, not reviewed
+    services.translation_approve(actor=make_reviewer("internal"), translation=translation)
+    assert selectors.practice_search("tripartite", {}).total == 1
     with pytest.raises(ValidationFailed):
         services.translation_upsert(
             actor=practice.created_by,
             practice=practice,
             language="en",
-            data={"title": "t", "summary": "s"},
+            title="t",
+            summary="s",
         )

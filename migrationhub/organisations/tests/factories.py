@@ -1,7 +1,7 @@
 import itertools
 
 from migrationhub.organisations.models import Membership, Organisation
-from migrationhub.organisations.services import organisation_create
+from migrationhub.organisations.services import OrganisationFields, organisation_create
 
 _seq = itertools.count(1)
 
@@ -14,7 +14,7 @@ def make_organisation(*, admin=None, members=(), **data) -> Organisation:
         "level": "national",
         **data,
     }
-    org = organisation_create(actor=admin, data=payload)
+    org = organisation_create(actor=admin, fields=OrganisationFields(**payload))
     for user in members:
         Membership.objects.get_or_create(organisation=org, user=user)
     return org

@@ -1,15 +1,22 @@
 """Organisations: registration, admins and members, permissions, audit trail, search."""
 
+from dataclasses import replace
+
 import pytest
 
 from migrationhub.accounts.tests.factories import make_user
 from migrationhub.core.errors import PermissionDenied, ValidationFailed
 from migrationhub.organisations import permissions, services
 from migrationhub.organisations.models import Membership
+from migrationhub.organisations.services import OrganisationFields
 from migrationhub.organisations.tests.factories import make_organisation
 from migrationhub.search.selectors import search
 
 pytestmark = pytest.mark.django_db
+
+
+def _changed(org, **changes) -> OrganisationFields:
+    return replace(OrganisationFields.of(org), **changes)
 
 
 def test_creator_becomes_admin_and_organisation_is_searchable(reference):
@@ -18,13 +25,13 @@ def test_creator_becomes_admin_and_organisation_is_searchable(reference):
     # when
     org = services.organisation_create(
         actor=user,
-        data={
-            "name": "Kathmandu Migrant Resource Centre",
-            "stakeholder_type": "civil-society",
-            "level": "local",
-            "home_country": "npl",
-            "objectives": [3, 6],
-        },
+        fields=OrganisationFields(
+            name="Kathmandu Migrant Resource Centre",
+            stakeholder_type="civil-society",
+            level="local",
+            home_country="npl",
+            objectives=[3, 6],
+        ),
     )
     # then
     assert permissions.is_admin(user, org)
@@ -35,17 +42,22 @@ def test_creator_becomes_admin_and_organisation_is_searchable(reference):
 
 def test_required_fields_and_unknown_codes(reference):
     with pytest.raises(ValidationFailed) as err:
-        services.organisation_create(actor=make_user(), data={"name": "X"})
-    assert set(err.value.fields) == {"stakeholder_type", "level"}
-    with pytest.raises(ValidationFailed):
         services.organisation_create(
-            actor=make_user(), data={"name": "", "stakeholder_type": "media", "level": "global"}
+            actor=make_user(), fields=OrganisationFields(name="X", stakeholder_type="", level="")
         )
+    assert set(err.value.fields) == {"stakeholder_type", "level"}
     with pytest.raises(ValidationFailed) as err:
         services.organisation_create(
-            actor=make_user(), data={"name": "Y", "stakeholder_type": "media", "level": "planetary"}
+            actor=make_user(),
+            fields=OrganisationFields(name="", stakeholder_type="media", level="global"),
         )
-    assert "levels" in err.value.fields
+    assert set(err.value.fields) == {"name"}
+    with pytest.raises(ValidationFailed) as err:
+        services.organisation_create(
+            actor=make_user(),
+            fields=OrganisationFields(name="Y", stakeholder_type="media", level="planetary"),
+        )
+    assert "level" in err.value.fields
 
 
 def test_only_admins_update_and_manage_members(reference):
@@ -54,12 +66,16 @@ def test_only_admins_update_and_manage_members(reference):
     services.membership_set(actor=admin, organisation=org, user=member)
     assert permissions.is_member(member, org) and not permissions.is_admin(member, org)
     with pytest.raises(PermissionDenied):
-        services.organisation_update(actor=member, organisation=org, data={"acronym": "X"})
+        services.organisation_update(
+            actor=member, organisation=org, fields=_changed(org, acronym="X")
+        )
     with pytest.raises(PermissionDenied):
         services.membership_set(
             actor=outsider, organisation=org, user=outsider, role=Membership.ADMIN
         )
-    services.organisation_update(actor=admin, organisation=org, data={"acronym": "KMRC"})
+    services.organisation_update(
+        actor=admin, organisation=org, fields=_changed(org, acronym="KMRC")
+    )
     org.refresh_from_db()
     assert org.acronym == "KMRC"
 
@@ -74,7 +90,9 @@ def test_last_admin_cannot_be_removed(reference):
 def test_audit_trail_records_who_changed_what(reference):
     admin = make_user()
     org = make_organisation(admin=admin, description="First")
-    services.organisation_update(actor=admin, organisation=org, data={"description": "Second"})
+    services.organisation_update(
+        actor=admin, organisation=org, fields=_changed(org, description="Second")
+    )
     history = list(org.history.order_by("history_date"))
     assert [h.description for h in history] == ["First", "Second"]
     assert history[-1].history_user == admin

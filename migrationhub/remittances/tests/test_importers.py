@@ -6,9 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from migrationhub.core.audit import events_for
 from migrationhub.core.errors import ValidationFailed
-from migrationhub.remittances import importers, services
-from migrationhub.remittances.errors import ImportFailed
+from migrationhub.core.imports import ImportFailed
+from migrationhub.remittances import services
+from migrationhub.remittances.errors import Code
+from migrationhub.remittances.importers import common, databank, flows, rpw
 from migrationhub.remittances.models import (
     CorridorStat,
     IndicatorValue,
@@ -39,7 +42,12 @@ def test_collector_quotes_are_priced_and_indicators_computed(reference):
     # SmaRT: the six-day service does not qualify: (2 + 7) / 2
     assert (stat.smart_pct, stat.smart_services) == (D("4.5"), 2)
     assert IndicatorValue.objects.get(indicator="global_average", period="2024Q1").value == D(4)
-    assert QuoteImport.objects.get().source == "Test collector"
+    record = QuoteImport.objects.get()
+    assert record.source == "Test collector"
+    # and the import is one audit event, not one per row
+    (event,) = events_for(record)
+    assert event.action == "remittances.quotes_import"
+    assert (event.data["quotes"], event.data["periods"]) == (4, ["2024Q1"])
 
 
 def test_reimporting_a_period_replaces_it(reference):
@@ -84,7 +92,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(reference):
     with pytest.raises(ImportFailed) as failed:
         make_quotes(rows)
     # then every bad row is named, with its line number and column
-    messages = {e["row"]: e["message"] for e in failed.value.row_errors}
+    messages = {e.row: e.describe() for e in failed.value.row_errors}
     assert sorted(messages) == [3, 4, 5, 6, 7, 8, 9]
     assert "receiving" in messages[3] and "XXX" in messages[3]
     assert "ISO 4217" in messages[4]
@@ -102,6 +110,7 @@ def test_a_file_without_the_columns_is_refused(reference):
             actor=None, lines=["a,b\n", "1,2\n"], layout="collector", source="x"
         )
     assert "missing columns" in failed.value.fields["file"][0]
+    assert failed.value.code == Code.NOT_THE_LAYOUT
 
 
 def test_collector_imports_need_a_source(reference):
@@ -111,7 +120,7 @@ def test_collector_imports_need_a_source(reference):
         )
 
 
-RPW_HEADER = ",".join(importers.RPW_COLUMNS)
+RPW_HEADER = ",".join(rpw.RPW_COLUMNS)
 
 
 def _rpw_line(**overrides) -> str:
@@ -146,7 +155,7 @@ def _rpw_line(**overrides) -> str:
         "date": "22/Jan/2011",
         **overrides,
     }
-    return ",".join(values[c] for c in importers.RPW_COLUMNS)
+    return ",".join(values[c] for c in rpw.RPW_COLUMNS)
 
 
 def test_rpw_rows_become_two_quotes_with_rpws_own_figures(reference):
@@ -179,7 +188,10 @@ def test_rpw_rows_with_errors_are_reported(reference):
     ]
     with pytest.raises(ImportFailed) as failed:
         services.quotes_import_file(actor=None, lines=lines, layout="rpw")
-    assert [e["row"] for e in failed.value.row_errors] == [2, 3, 4]
+    assert [e.row for e in failed.value.row_errors] == [2, 3, 4]
+    assert "period" in failed.value.row_errors[0].fields
+    assert "destination" in failed.value.row_errors[1].fields
+    assert failed.value.row_errors[2].fields == {"cc1 total cost %": ["required"]}
     assert not Quote.objects.exists()
 
 
@@ -193,23 +205,24 @@ def test_payout_currency_is_read_from_notes_or_rates(reference):
         _rpw_line(id="4") + "\n",
         _rpw_line(id="5", **{"inter lcu bank fx": "1.59"}) + "\n",
     ]
-    records = importers.read_rpw_quotes(lines, ref)
+    records = rpw.read_rpw_quotes(lines, ref)
     payout = {r.source_ref: r.payout_currency for r in records if r.band_usd == 200}
     assert payout == {"1": "USD", "2": "AED", "3": "", "4": "EGP", "5": "EGP"}
 
 
 def test_same_service_twice_in_a_period_gives_two_variants(reference):
     lines = [RPW_HEADER + "\n", _rpw_line(id="7") + "\n", _rpw_line(id="5") + "\n"]
-    records = importers.read_rpw_quotes(lines, services.reference())
+    records = rpw.read_rpw_quotes(lines, services.reference())
     variants = {r.source_ref: r.variant for r in records if r.band_usd == 200}
     assert variants == {"5": 1, "7": 2}
 
 
 def test_rpw_periods_map_to_quarters():
-    assert importers.period_from_rpw("2011_1Q") == "2011Q1"
-    assert importers.period_from_rpw("2014_2Q") == "2014Q2"
-    with pytest.raises(importers.RowError):
-        importers.period_from_rpw("2011Q1")
+    assert common.period_from_rpw("2011_1Q") == "2011Q1"
+    assert common.period_from_rpw("2014_2Q") == "2014Q2"
+    with pytest.raises(ValidationFailed) as failed:
+        common.period_from_rpw("2011Q1")
+    assert list(failed.value.fields) == ["period"]
 
 
 def test_world_bank_country_names_are_matched(reference):
@@ -220,9 +233,52 @@ def test_world_bank_country_names_are_matched(reference):
         '"Korea, Rep.",Viet Nam,10\n',
         "WORLD,Mexico,99\n",
     ]
-    values, skipped = importers.read_bilateral_flows(lines, ref)
+    values, skipped = flows.read_bilateral_flows(lines, ref)
     assert values == [("USA", "MEX", D("30000.5")), ("KOR", "VNM", D(10))]
     assert skipped.rows == 1 and skipped.names == {"WORLD"}
+
+
+def test_flow_files_report_every_bad_row_with_its_number(reference):
+    # given a KNOMAD file with two bad rows (a year and an amount) and a group to skip
+    lines = [
+        "country_or_group,year,inflows_usd_millions\n",
+        "Mexico,2020,42000.5\n",
+        "Mexico,20x1,1\n",
+        "World,2020,700000\n",
+        "Mexico,2022,lots\n",
+    ]
+    # when
+    with pytest.raises(ImportFailed) as failed:
+        flows.read_country_flows(lines, services.reference(), "inflows_usd_millions")
+    # then
+    assert [(e.row, list(e.fields)) for e in failed.value.row_errors] == [
+        (3, ["year"]),
+        (5, ["inflows_usd_millions"]),
+    ]
+
+
+def test_databank_series_reports_a_bad_value_with_its_row(reference):
+    header = (
+        "Sending Countries Name,Sending Countries Code,Series Name,Series Code,"
+        "Receiving Countries  Name,Receiving Countries  Code,2011Q1 [YR2011Q1],2011Q3 [YR2011Q3]\n"
+    )
+    series = "Average Total Cost to remit in corridor,ATCR.CORR"
+    good = [
+        header,
+        f"United States,USA,{series},Mexico,MEX,5.5,..\n",
+        f"Germany,DEU,{series},Kosovo,KSV,7,8\n",
+        "\n",
+        "Data from database: Remittance Prices Worldwide (Corridors)\n",
+    ]
+    values, skipped = databank.read_databank_corridors(good, services.reference())
+    assert values == [("USA", "MEX", "2011Q1", D("5.5"))]
+    assert (skipped.rows, skipped.names) == (2, {"KSV"})
+    with pytest.raises(ImportFailed) as failed:
+        databank.read_databank_corridors(
+            [*good[:2], f"United States,USA,{series},Nigeria,NGA,x,1\n"], services.reference()
+        )
+    (error,) = failed.value.row_errors
+    assert (error.row, error.fields) == (3, {"2011Q1": ["'x' is not a number"]})
 
 
 def test_import_command_reports_rows_and_if_empty_skips(reference, tmp_path, capsys):
@@ -232,7 +288,7 @@ def test_import_command_reports_rows_and_if_empty_skips(reference, tmp_path, cap
     # when / then the command fails naming the row
     with pytest.raises(CommandError) as failed:
         call_command("remittances_import", str(bad), "--source", "NSO")
-    assert "row 2" in str(failed.value)
+    assert "row 2: receiving is not valid. (receiving: unknown country 'XXX'" in str(failed.value)
     # given a good file, a dry run writes nothing and a real run imports
     good = tmp_path / "good.csv"
     good.write_text("".join(collector_lines([row(**r) for r in USA_MEX])))

@@ -3,13 +3,17 @@
 import csv
 import io
 import json
+import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
+import frictionless
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
-from migrationhub.remittances import selectors
+from migrationhub.core import open_data
+from migrationhub.remittances import exports, selectors, services
 from migrationhub.remittances.tests.factories import USA_MEX, make_quotes, row
 
 pytestmark = pytest.mark.django_db
@@ -195,20 +199,109 @@ def _hxl_vocabulary() -> tuple[set[str], set[str]]:
     return tags, attributes
 
 
-@pytest.mark.parametrize("dataset", ["corridors", "indicators", "published"])
-def test_open_data_files(quotes, client, dataset):
-    as_csv = client.get(f"/api/v1/remittances/{dataset}.csv")
-    as_json = client.get(f"/api/v1/remittances/{dataset}.json")
-    as_hxl = client.get(f"/api/v1/remittances/{dataset}.hxl.csv")
+API = "/api/v1/open-data"
+TABLES = ("remittances-corridors", "remittances-indicators", "remittances-published")
+
+
+@pytest.fixture
+def published(quotes):
+    """The quotes, and the World Bank's published average of USA-MEX in two quarters."""
+    services.published_series_load(
+        actor=None,
+        lines=[
+            "Sending Countries Name,Sending Countries Code,Series Name,Series Code,"
+            "Receiving Countries  Name,Receiving Countries  Code,2013Q1 [YR2013Q1],"
+            "2024Q1 [YR2024Q1]\n",
+            "United States,USA,Average Total Cost to remit in corridor,ATCR.CORR,Mexico,MEX,"
+            "5.123456789,4.1\n",
+        ],
+    )
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_open_data_files(published, client, name):
+    # when each table is fetched from the kernel's open-data router, in every format
+    as_csv = client.get(f"{API}/{name}.csv")
+    as_json = client.get(f"{API}/{name}.json")
+    as_hxl = client.get(f"{API}/{name}.hxl.csv")
+    # then
     assert as_csv["Content-Type"].startswith("text/csv")
-    assert f"remittances-{dataset}.csv" in as_csv["Content-Disposition"]
+    assert f"{name}.csv" in as_csv["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(as_csv.content.decode())))
     document = json.loads(as_json.content)
-    assert document["licence"]["name"] == "CC-BY-4.0"
-    assert len(rows) - 1 == document["count"] == len(document["items"])
+    assert document["name"] == name and document["licence"]["name"] == "CC-BY-4.0"
+    assert document["source"] == {"title": exports.SOURCE, "path": exports.SOURCE_PATH}
+    assert len(rows) - 1 == document["count"] == len(document["items"]) > 0
     header, hashtags = list(csv.reader(io.StringIO(as_hxl.content.decode())))[:2]
-    assert header == rows[0]
+    assert header == rows[0] == list(document["items"][0])
     tags, attributes = _hxl_vocabulary()
     for hashtag in filter(None, hashtags):
         tag, *attrs = hashtag.split("+")
         assert tag in tags and all(f"+{a}" in attributes for a in attrs), hashtag
+    # and the per-router downloads of old are gone
+    old = name.removeprefix("remittances-")
+    assert client.get(f"/api/v1/remittances/{old}.csv").status_code == 404
+
+
+def test_open_data_rows_are_the_figures_of_the_api(quotes, client):
+    # given the computed USA-MEX corridor of 2024Q1
+    # when it is read as open data and through the API
+    (row,) = client.get(f"{API}/remittances-corridors.json").json()["items"]
+    (item,) = client.get("/api/v1/remittances/corridors/").json()["items"]
+    lines = client.get(f"{API}/remittances-corridors.csv").content.decode().splitlines()
+    # then both say the same, decimals in plain notation in the CSV
+    assert row == item
+    assert lines[1] == "USA,MEX,2024Q1,200,4,3,4.5,2,2,7,false,"
+    assert row["avg_total_cost_pct"] == 4.0 and row["above_5pct"] is False
+    indicators = client.get(f"{API}/remittances-indicators.hxl.csv").content.decode()
+    assert indicators.splitlines()[1] == "#date,,#indicator+code,,#indicator+num,"
+
+
+def test_remittances_data_package_validates_with_frictionless(published, tmp_path):
+    # given the quotes of one corridor, and two quarters of the published series
+    # when the package is written and unpacked
+    with zipfile.ZipFile(io.BytesIO(open_data.datapackage_zip("remittances"))) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            ["datapackage.json", *(f"{name}.csv" for name in TABLES)]
+        )
+        archive.extractall(tmp_path)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    # then it is a valid tabular data package, rows, types, constraints and keys alike
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["name"] == "migrationhub-remittances"
+    assert descriptor["sources"][-1] == {"title": exports.SOURCE, "path": exports.SOURCE_PATH}
+    keys = {r["name"]: r["schema"]["primaryKey"] for r in descriptor["resources"]}
+    assert keys == {
+        "remittances-corridors": ["sending", "receiving", "quarter", "band_usd"],
+        "remittances-indicators": ["quarter", "band_usd", "indicator", "group"],
+        "remittances-published": ["sending", "receiving", "quarter"],
+    }
+    assert [t.stats["rows"] for t in report.tasks] == [1, 11, 2]
+
+
+def test_remittances_data_package_catches_a_duplicate_key(quotes, tmp_path):
+    # given the package, with one indicator row written twice
+    with zipfile.ZipFile(io.BytesIO(open_data.datapackage_zip("remittances"))) as archive:
+        archive.extractall(tmp_path)
+    indicators = tmp_path / "remittances-indicators.csv"
+    lines = indicators.read_text(encoding="utf-8").splitlines(keepends=True)
+    indicators.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    # when
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    # then
+    assert not report.valid
+    assert {error_type for (error_type,) in report.flatten(["type"])} == {"primary-key"}
+
+
+def test_the_export_command_writes_the_remittance_tables(published, tmp_path):
+    # when the kernel's export command writes one table, then the package's tables
+    out = io.StringIO()
+    call_command("core_export", "remittances-published", "csv", stdout=out)
+    call_command("core_export", "remittances", "hxl", "--out", str(tmp_path))
+    # then
+    assert out.getvalue().splitlines()[:2] == [
+        "sending,receiving,quarter,avg_total_cost_pct,series",
+        "USA,MEX,2013Q1,5.123456789,ATCR.CORR",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.hxl.csv" for name in TABLES]

@@ -5,10 +5,14 @@ Total Cost to remit in corridor", USD 200), read here independently of the app's
 """
 
 import csv
+import io
+import zipfile
 from decimal import Decimal
 
+import frictionless
 import pytest
 
+from migrationhub.core import open_data
 from migrationhub.remittances import costs
 from migrationhub.remittances.models import CorridorStat, Quote
 from migrationhub.remittances.services import DATABANK_FILE, QUOTES_FILE, data_dir
@@ -133,3 +137,17 @@ def test_the_monitor_shows_the_real_series(rpw_data, client):
     assert "2014Q2" in html and "7.90%" in html  # the global average RPW reported for Q2 2014
     compare = client.get("/remittances/", {"sending": "GBR", "receiving": "NGA"})
     assert compare.status_code == 200 and "Western Union" in compare.content.decode()
+
+
+def test_the_open_data_of_the_shipped_data_is_a_valid_data_package(rpw_data, tmp_path):
+    # given everything shipped, loaded
+    # when the remittances package is written
+    with zipfile.ZipFile(io.BytesIO(open_data.datapackage_zip("remittances"))) as archive:
+        archive.extractall(tmp_path)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    # then every row fits its Table Schema, and the primary keys are unique on the real data
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    tables = open_data.package("remittances").tables
+    rows = dict(zip(tables, (task.stats["rows"] for task in report.tasks), strict=True))
+    assert rows["remittances-corridors"] == CorridorStat.objects.filter(band_usd=200).count()
+    assert rows["remittances-published"] == rpw_data["published_values"]

@@ -208,6 +208,24 @@ class Backend:
         """Hits for `page` (ids and scores, in order), matches marked in title and snippet."""
         raise NotImplementedError
 
+    @staticmethod
+    def hits(
+        parsed: ParsedQuery, page: list[tuple[int, float]], rows: dict[int, tuple]
+    ) -> list[Hit]:
+        """Hits for `page` from the vendor's rows (id, kind, object id, marked title, marked
+        snippet), in page order; a document deleted since it was matched is left out."""
+        hits = []
+        for doc_id, score in page:
+            if doc_id not in rows:
+                continue
+            _, kind, object_id, title, snippet = rows[doc_id]
+            if parsed.cjk:
+                title, snippet = mark_runs(title, parsed.cjk), cjk_snippet(snippet, parsed.cjk)
+            hits.append(
+                Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), score)
+            )
+        return hits
+
     def newest_page(self, parsed, kinds, filters, limit, offset) -> list[Hit]:
         """A page of the documents matching the CJK runs (or all), newest first; the vendor
         supplies `_cjk_conditions` (trigram MATCH on SQLite, LIKE on a pg_trgm index)."""

@@ -32,11 +32,8 @@ from ..query import (
     MARK_END,
     MARK_START,
     ParsedQuery,
-    cjk_snippet,
-    mark_runs,
-    marked_to_html,
 )
-from .base import Backend, Hit
+from .base import Backend
 
 HAS_CJK = f"GLOB '*[{CJK_CLASS}]*'"
 INSTALL = [
@@ -174,14 +171,4 @@ class SqliteBackend(Backend):
                 [*marks, *marks, self._fts_match(parsed), min(ids), max(ids), *ids],
             )
             rows = {row[0]: row for row in cursor.fetchall()}
-        hits = []
-        for doc_id, score in page:
-            if doc_id not in rows:  # deleted since it was matched
-                continue
-            _, kind, object_id, title, snippet = rows[doc_id]
-            if parsed.cjk:
-                title, snippet = mark_runs(title, parsed.cjk), cjk_snippet(snippet, parsed.cjk)
-            hits.append(
-                Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), score)
-            )
-        return hits
+        return self.hits(parsed, page, rows)

@@ -3,6 +3,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.validators import validate_email
+from django.db import transaction
 
 from migrationhub.accounts.models import User
 from migrationhub.core.management.base import MigrationhubCommand
@@ -23,6 +24,11 @@ class Command(MigrationhubCommand):
         except ValidationError as exc:
             raise CommandError(f"not an e-mail address: {email!r}") from exc
         password = options["password"] or secrets.token_urlsafe(12)
+        with transaction.atomic():
+            self._make_admin(email, password)
+        return f"admin {email} ready; password: {password}"
+
+    def _make_admin(self, email: str, password: str) -> None:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_superuser(email=email, password=password)
@@ -36,4 +42,3 @@ class Command(MigrationhubCommand):
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        return f"admin {email} ready; password: {password}"

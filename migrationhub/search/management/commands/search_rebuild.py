@@ -3,8 +3,9 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
+from migrationhub.core import progress
 from migrationhub.core.management.base import MigrationhubCommand
 from migrationhub.search.backends import backend_for
 from migrationhub.search.services import bitmaps_rebuild
@@ -13,6 +14,7 @@ from migrationhub.search.services import bitmaps_rebuild
 class Command(MigrationhubCommand):
     help = "Recreate the full-text index and re-index all searchable objects."
 
+    @transaction.atomic
     def run(self, *args, **options):
         backend = backend_for(connection)
         if connection.vendor == "sqlite":
@@ -29,6 +31,7 @@ class Command(MigrationhubCommand):
             except ModuleNotFoundError:
                 continue
             if hasattr(module, "reindex_all"):
+                progress.note(f"re-indexing {config.label}")
                 counts[config.label] = module.reindex_all()
         counts["facet_bitsets"] = bitmaps_rebuild()
         return f"re-indexed: {counts}"

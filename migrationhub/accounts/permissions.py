@@ -1,0 +1,28 @@
+"""Platform-wide roles: who is a platform admin. Every app asks here rather than reading
+`is_staff` itself, so the rule is one."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from migrationhub.core.errors import PermissionDenied
+
+from .models import User
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def require_platform_admin(user: Any) -> None:
+    if not is_platform_admin(user):
+        raise PermissionDenied(_("Only platform administrators may do this."))
+
+
+def is_internal_reviewer(user: Any) -> bool:
+    """Of the platform's review team (User.reviewer_role "internal")."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "reviewer_role", "") == User.INTERNAL
+    )

@@ -1,0 +1,208 @@
+"""Faceted search, declared once per kind of record and rendered by one set of templates.
+
+An app declares what its list offers (`FacetedSearch`: the index kind, its facets with their
+titles and the vocabulary that labels their values, and how to load its objects) and calls
+`run()` from its page and its API; `search/_facets.html` renders the filters and
+`core/_pagination.html` the pages. No app assembles labels and counts by hand (as datasette's
+facets do for every table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from migrationhub.core.pagination import Page, clamp
+from migrationhub.taxonomy.selectors import vocabulary_choices
+
+from .backends import Hit
+from .selectors import search
+
+FOLD_AFTER = 8  # values after the eighth fold under "More" in the filters
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter of a list: `name` is the index's facet and the query parameter; values are
+    labelled from the taxonomy `vocabulary` (or are their own label, e.g. years)."""
+
+    name: str
+    title: Any  # a lazy translation
+    vocabulary: str = ""
+    newest_first: bool = False  # order values by value, descending (years), not by count
+    upper: bool = False  # codes written in capitals (ISO 3166): accept any case
+    labels: Mapping[str, Any] = field(default_factory=dict)  # fixed labels, without a vocabulary
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetView:
+    name: str
+    title: Any
+    values: list[FacetValue]
+
+    @property
+    def more_selected(self) -> bool:
+        """A chosen value is folded under "More": the template opens it so it is never hidden."""
+        return any(v.selected for v in self.values[FOLD_AFTER:])
+
+
+@dataclass
+class Result:
+    """A record of the list with its search hit (title and snippet highlighted)."""
+
+    object: Any
+    hit: Hit
+
+    @property
+    def title_html(self) -> str:
+        return self.hit.title_html
+
+    @property
+    def snippet_html(self) -> str:
+        return self.hit.snippet_html
+
+
+@dataclass
+class FacetedResult:
+    query: str
+    filters: dict[str, list[str]]
+    page: Page[Result]
+    facets: list[FacetView] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.page.count
+
+    @property
+    def active_filters(self) -> bool:
+        return any(self.filters.values())
+
+    def facet_counts(self) -> dict[str, list[dict[str, Any]]]:
+        """What the API answers: per facet, the values that match, with label and count."""
+        return {
+            f.name: [
+                {"value": v.value, "label": v.label, "count": v.count} for v in f.values if v.count
+            ]
+            for f in self.facets
+        }
+
+
+@dataclass(frozen=True)
+class FacetedSearch:
+    kind: str
+    facets: tuple[Facet, ...]
+    load: Callable[[list[int]], Mapping[int, Any]]  # ids -> objects, e.g. a queryset's in_bulk
+    # (facet, values): the documents with the first value are listed before those with the
+    # second, and so on, each group in its own order (relevance, or newest first); e.g. the
+    # directory lists verified organisations first. Every document must have one of the values.
+    tiers: tuple[str, tuple[str, ...]] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.facets)
+
+    def filters_from(self, params: QueryDict | Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+        """The chosen values of each facet, from a query string (repeated parameters) or a
+        mapping of lists (an API schema's fields)."""
+        filters = {}
+        for facet in self.facets:
+            if isinstance(params, QueryDict):
+                raw = params.getlist(facet.name)
+            else:
+                raw = list(params.get(facet.name) or [])
+            values = [str(v).strip() for v in raw if str(v).strip()]
+            filters[facet.name] = [v.upper() for v in values] if facet.upper else values
+        return filters
+
+    def run(
+        self,
+        query: str | None,
+        filters: Mapping[str, list[str]],
+        *,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> FacetedResult:
+        """Ranked matches of `query` within `filters` (OR within a facet, AND across), with the
+        count of every facet value over all matches, and the page's objects."""
+        page, page_size = clamp(page, page_size)
+        chosen = {name: list(filters.get(name, [])) for name in self.names}
+        result = search(
+            query,
+            kinds=[self.kind],
+            filters=chosen,
+            facets=self.names,
+            limit=0 if self.tiers else page_size,
+            offset=(page - 1) * page_size,
+        )
+        if self.tiers:
+            hits, grouped = self._tiered_hits(query, chosen, page_size, (page - 1) * page_size)
+            if grouped == result.total:
+                result.hits = hits
+            else:  # an index written before the facet existed: untiered until search-rebuild
+                result.hits = search(
+                    query,
+                    kinds=[self.kind],
+                    filters=chosen,
+                    limit=page_size,
+                    offset=(page - 1) * page_size,
+                ).hits
+        objects = self.load([h.object_id for h in result.hits])
+        items = [Result(objects[h.object_id], h) for h in result.hits if h.object_id in objects]
+        choices = vocabulary_choices() if result.facets else {}
+        views = []
+        for facet in self.facets:
+            labels = dict(choices.get(facet.vocabulary, [])) if facet.vocabulary else {}
+            labels.update({value: str(label) for value, label in facet.labels.items()})
+            selected = set(chosen[facet.name])
+            values = [
+                FacetValue(v, labels.get(v, v), n, v in selected)
+                for v, n in result.facets.get(facet.name, [])
+            ]
+            present = {v.value for v in values}
+            values += [FacetValue(v, labels.get(v, v), 0, True) for v in sorted(selected - present)]
+            if facet.newest_first:
+                values.sort(key=lambda v: v.value, reverse=True)
+            views.append(FacetView(facet.name, facet.title, values))
+        return FacetedResult(
+            query=(query or "").strip(),
+            filters=chosen,
+            page=Page.of(items, result.total, page, page_size),
+            facets=views,
+        )
+
+    def _tiered_hits(
+        self, query: str | None, chosen: Mapping[str, list[str]], limit: int, offset: int
+    ) -> tuple[list[Any], int]:
+        """The page `offset`..`offset + limit` of the matches, group after group (`tiers`), one
+        search per group; and how many matches the groups hold (all of them, unless some
+        documents lack the facet)."""
+        assert self.tiers is not None
+        facet, values = self.tiers
+        hits: list[Any] = []
+        grouped = 0
+        for value in values:
+            if chosen.get(facet) and value not in chosen[facet]:
+                continue
+            group = search(
+                query,
+                kinds=[self.kind],
+                filters={**chosen, facet: [value]},
+                facets=(),
+                limit=limit - len(hits),
+                offset=offset,
+            )
+            hits += group.hits
+            grouped += group.total
+            offset = max(0, offset - group.total)
+        return hits, grouped
