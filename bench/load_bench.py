@@ -109,21 +109,17 @@ print(json.dumps(keys))
 """
 
 
+def drop_database(*, check: bool) -> None:
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "migrationhub_load_bench"],
+        check=check,
+    )
+
+
 def prepare(database: str, data_dir: Path, clients: int, rows: int) -> tuple[dict, list, Path]:
     env = environment(database, data_dir)
     if database == "postgres":
-        subprocess.run(
-            [
-                "dropdb",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "--if-exists",
-                "migrationhub_load_bench",
-            ],
-            check=True,
-        )
+        drop_database(check=True)
         subprocess.run(
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", "migrationhub_load_bench"], check=True
         )
@@ -313,18 +309,7 @@ def measure(database: str, args: argparse.Namespace) -> dict:
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
         if database == "postgres":
-            subprocess.run(
-                [
-                    "dropdb",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "--if-exists",
-                    "migrationhub_load_bench",
-                ],
-                check=False,
-            )
+            drop_database(check=False)
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO_DIR))
 
 from migrationhub.remittances import costs  # noqa: E402 - no Django: the pure module
 
-DATA = REPO_DIR / "data" / "remittances"
+DATA = REPO_DIR / "migrationhub" / "data" / "remittances"
 RESULTS_DIR = BENCH_DIR / "results"
 SEED = 20261125
 SPEEDS = {label.lower(): code for code, label in costs.SPEED_BANDS}
@@ -83,7 +83,7 @@ def regions_and_weights() -> tuple[dict[str, str], dict[tuple[str, str], float]]
         regions = {r["iso3"]: r["wb_region"] for r in csv.DictReader(handle)}
     regions["ANT"] = "Latin America & Caribbean"
     names = {}
-    m49 = REPO_DIR / "data" / "reference" / "m49" / "unsd_m49_en.csv"
+    m49 = REPO_DIR / "migrationhub" / "data" / "reference" / "m49" / "unsd_m49_en.csv"
     with m49.open(encoding="utf-8-sig") as handle:
         for r in csv.DictReader(handle):
             names[r["Country or Area"].casefold()] = r["ISO-alpha3 Code"]

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("migrationhub.web.urls")),
     prefix_default_language=False,
 )
+handler400 = "migrationhub.web.views.bad_request"
+handler403 = "migrationhub.web.views.permission_denied"
 handler404 = "migrationhub.web.views.not_found"
 handler500 = "migrationhub.web.views.server_error"
 handler429 = "migrationhub.web.views.rate_limited"  # allauth answers its rate limits with it

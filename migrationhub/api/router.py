@@ -1,7 +1,10 @@
 """The /api/v1 assembly: one NinjaAPI, each app contributing a Router from its api.py, and the
 open data of every app from the kernel's registry (`api/open_data.py`)."""
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
@@ -13,7 +16,33 @@ from migrationhub.taxonomy.api import router as taxonomy_router
 from . import errors, open_data
 from .parser import CheckedJSONParser
 
-api = NinjaAPI(
+NO_NUL = "^[^\\u0000]*$"
+
+
+class MigrationhubAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also states what the edge refuses, so that a client
+    generated from it never sends what the server rejects: no text parameter may hold a NUL
+    character (core.middleware refuses them)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    _forbid_nul(parameter.get("schema", {}))
+        return schema
+
+
+def _forbid_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key in ("items", "anyOf"):
+        value = schema.get(key)
+        for child in value if isinstance(value, list) else [value] if value else []:
+            _forbid_nul(child)
+
+
+api = MigrationhubAPI(
     title="MigrationHub API",
     version="1",
     description=(
@@ -37,3 +66,26 @@ api.add_router("/organisations/", organisations_router)
 api.add_router("/practices/", knowledge_router)
 api.add_router("/open-data/", open_data.mount())
 api.add_router("/remittances/", remittances_router)
+
+
+@api.get(
+    "/",
+    summary="The API's index: where everything is",
+    operation_id="api_index",
+    tags=["index"],
+)
+def index(request: HttpRequest) -> dict[str, Any]:
+    base = request.build_absolute_uri("/api/v1/")
+    return {
+        "name": "MigrationHub API",
+        "version": api.version,
+        "openapi": base + "openapi.json",
+        "docs": base + "docs",
+        "resources": {
+            "reference": base + "reference/objectives",
+            "practices": base + "practices/",
+            "organisations": base + "organisations/",
+            "remittances": base + "remittances/corridors/",
+            "open_data": base + "open-data/",
+        },
+    }

@@ -41,6 +41,27 @@ def record(
     )
 
 
+def record_many(
+    *, actor: Any, action: str, targets: list[models.Model], **data: Any
+) -> list[AuditEvent]:
+    """One event `action` per target, written in bulk (imports)."""
+    user = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                action=action,
+                target_type=t._meta.label_lower,
+                target_id=str(t.pk),
+                target_repr=str(t)[:300],
+                data=data,
+            )
+            for t in targets
+        ],
+        batch_size=2000,
+    )
+
+
 def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=target._meta.label_lower, target_id=str(target.pk)

@@ -18,16 +18,21 @@ def slug_root(text: str, *, fallback: str, max_length: int = 100) -> str:
     return slugify(text)[:max_length].strip("-") or fallback
 
 
+def free_slug(root: str, taken: set[str]) -> str:
+    """The first of `root`, `root-2`, `root-3` … that is not in `taken`."""
+    slug, n = root, 2
+    while slug in taken:
+        slug, n = f"{root}-{n}", n + 1
+    return slug
+
+
 def _free_slug(model: type[models.Model], root: str, exclude_pk: object) -> str:
     taken = set(
         model._default_manager.filter(slug__startswith=root)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    slug, n = root, 2
-    while slug in taken:
-        slug, n = f"{root}-{n}", n + 1
-    return slug
+    return free_slug(root, taken)
 
 
 def save_with_unique_slug(instance: models.Model, text: str, *, fallback: str) -> None:

@@ -45,6 +45,7 @@ class PracticeSummaryOut(Schema):
     countries: list[str]
     levels: list[str]
     stakeholder_types: list[str]
+    sdg_targets: list[str]
     period_start: int | None
     period_end: int | None
     published_at: dt.datetime | None
@@ -82,6 +83,10 @@ class PracticeSummaryOut(Schema):
     @staticmethod
     def resolve_stakeholder_types(obj: Any) -> Any:
         return [s.code for s in obj.stakeholder_types.all()]
+
+    @staticmethod
+    def resolve_sdg_targets(obj: Any) -> Any:
+        return [t.code for t in obj.sdg_targets.all()]
 
     @staticmethod
     def resolve_stale(obj: Any) -> Any:
@@ -126,6 +131,7 @@ class PracticeFilters(Schema):
     region: list[str] = []
     level: list[str] = []
     stakeholder_type: list[str] = []
+    sdg_target: list[str] = []
     language: list[str] = []
     year: list[str] = []
     page: int = 1
@@ -144,6 +150,7 @@ class PracticeCreateIn(Schema):
     countries: list[str] = []
     levels: list[str] = []
     stakeholder_types: list[str] = []
+    sdg_targets: list[str] = []
     organisations: list[str] = []
     period_start: int | None = None
     period_end: int | None = None
@@ -173,6 +180,7 @@ class PracticeUpdateIn(Schema):
     countries: list[str] | None = None
     levels: list[str] | None = None
     stakeholder_types: list[str] | None = None
+    sdg_targets: list[str] | None = None
     organisations: list[str] | None = None
     period_start: int | None = None
     period_end: int | None = None

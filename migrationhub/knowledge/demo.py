@@ -46,6 +46,23 @@ def demo_dir() -> Path:
     return Path(settings.SHIPPED_DATA_DIR) / "demo"
 
 
+def documents() -> dict[str, dict[str, str]]:
+    """The seed documents the demo records cite, by number (data/demo/documents.json)."""
+    rows = json.loads((demo_dir() / "documents.json").read_text(encoding="utf-8"))
+    return {row["document"]: row for row in rows}
+
+
+def cite(provenance: list[dict[str, Any]], docs: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """Provenance entries with their document named (title, author, publisher, place, date), so
+    that a reader sees what "document 004, paragraph 15" is."""
+    cited = []
+    for entry in provenance:
+        doc = docs.get(str(entry.get("document", "")), {})
+        extra = {k: v for k, v in doc.items() if k != "document" and v}
+        cited.append({**entry, **extra})
+    return cited
+
+
 def _verified_on(provenance: list[dict[str, Any]]) -> str | None:
     dates = [
         DOCUMENT_DATES[p["document"]] for p in provenance if p.get("document") in DOCUMENT_DATES
@@ -55,6 +72,7 @@ def _verified_on(provenance: list[dict[str, Any]]) -> str | None:
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
+    docs = documents()
     organisations = json.loads((demo_dir() / "organisations.json").read_text(encoding="utf-8"))
     existing_orgs = {
         o.slug for o in org_selectors.organisations_by_slug(r["slug"] for r in organisations)
@@ -67,7 +85,7 @@ def load_demo() -> dict[str, int]:
             actor=None,
             fields=OrganisationFields(names=row.get("names") or {"en": row["name"]}, **data),
             slug=row["slug"],
-            provenance=row.get("provenance") or [],
+            provenance=cite(row.get("provenance") or [], docs),
         )
     practices = json.loads((demo_dir() / "practices.json").read_text(encoding="utf-8"))
     existing = selectors.practice_slugs()
@@ -79,6 +97,7 @@ def load_demo() -> dict[str, int]:
         if row.get("organisations") and not row.get("organisation"):
             row["organisation"] = row["organisations"][0]
         row["last_verified_at"] = _verified_on(row.get("provenance") or [])
+        row["provenance"] = cite(row.get("provenance") or [], docs)
         rows.append(row)
     practices_import_published(actor=None, records=rows, convert=curated_practice)
     return {

@@ -59,6 +59,7 @@ def practice_rows(*, base_url: str = "") -> Iterator[dict[str, Any]]:
             "regions": _regions(countries, m49_by_pk),
             "levels": [lv.code for lv in practice.levels.all()],
             "stakeholder_types": [s.code for s in practice.stakeholder_types.all()],
+            "sdg_targets": [t.code for t in practice.sdg_targets.all()],
             "period_start": practice.period_start,
             "period_end": practice.period_end,
             "results": practice.results,
@@ -171,6 +172,13 @@ PRACTICES = Table(
             hxl="#org+type",
             multiple=True,
             codes=codes("stakeholder_types"),
+        ),
+        Column(
+            "sdg_targets",
+            "string",
+            "SDG targets the practice serves (e.g. 10.7, 10.c), separated by ';'.",
+            multiple=True,
+            codes=codes("sdg_targets"),
         ),
         Column(
             "period_start",

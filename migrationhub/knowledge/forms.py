@@ -8,17 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from migrationhub.organisations.selectors import organisation_choices
 from migrationhub.taxonomy.selectors import vocabulary_choices
 
-from .models import ReviewDecision
+from .models import TAG_FIELDS, ReviewDecision
 from .services import PracticeFields
 
-VOCABULARY_FIELDS = (
-    "objectives",
-    "principles",
-    "areas",
-    "levels",
-    "stakeholder_types",
-    "countries",
-)
+VOCABULARY_FIELDS = TAG_FIELDS
 
 
 class PracticeForm(forms.Form):
@@ -56,6 +49,14 @@ class PracticeForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    sdg_targets = forms.MultipleChoiceField(
+        label=_("SDG targets"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "The Sustainable Development Goal targets the practice serves, e.g. 10.7, 10.c."
+        ),
     )
     organisations = forms.MultipleChoiceField(
         label=_("Other organisations involved"),
@@ -99,6 +100,7 @@ class PracticeForm(forms.Form):
             countries=data["countries"],
             levels=data["levels"],
             stakeholder_types=data["stakeholder_types"],
+            sdg_targets=data["sdg_targets"],
             organisations=data["organisations"],
             period_start=data["period_start"],
             period_end=data["period_end"],
@@ -119,6 +121,7 @@ class PracticeForm(forms.Form):
             "areas": list(fields.areas),
             "levels": list(fields.levels),
             "stakeholder_types": list(fields.stakeholder_types),
+            "sdg_targets": list(fields.sdg_targets),
             "countries": list(fields.countries),
             "organisations": list(fields.organisations),
             "period_start": fields.period_start,

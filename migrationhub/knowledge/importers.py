@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from migrationhub.core.errors import ValidationFailed
 from migrationhub.core.imports import csv_records, json_records, read_text, text_problem
 
+from .models import TAG_FIELDS
 from .services import (
     CuratedPractice,
     PracticeFields,
@@ -23,15 +24,7 @@ from .services import (
     practices_import_published,
 )
 
-LIST_FIELDS = (
-    "objectives",
-    "principles",
-    "areas",
-    "countries",
-    "levels",
-    "stakeholder_types",
-    "organisations",
-)
+LIST_FIELDS = (*TAG_FIELDS, "organisations")
 TEXT_FIELDS = ("title", "summary", "body", "language", "results", "source")
 FORMATS = ("json", "csv")
 

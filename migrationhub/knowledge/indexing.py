@@ -4,11 +4,19 @@ Only published practices are indexed: the index backs public search. Called insi
 service's transaction, so the index never disagrees with the practice.
 """
 
-from migrationhub.search import services as search_services
+from collections.abc import Iterable
 
-from .models import Practice
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from migrationhub.core import progress
+from migrationhub.search import services as search_services
+from migrationhub.taxonomy.selectors import countries_with_regions
+
+from .models import TAG_FIELDS, Practice
 
 KIND = "practice"
+MAX_YEARS = 50  # a period longer than this is tagged with its first fifty years
 
 
 def _regions(countries) -> list[str]:
@@ -21,9 +29,7 @@ def _regions(countries) -> list[str]:
 
 
 def practice_document(practice: Practice) -> dict:
-    countries = list(
-        practice.countries.select_related("region", "subregion", "intermediate_region")
-    )
+    countries = list(practice.countries.all())
     organisations = list(practice.organisations.all())
     # Only approved text: a proposed change to a published translation waits for review.
     translations = [t for t in practice.translations.all() if t.is_public]
@@ -39,7 +45,11 @@ def practice_document(practice: Practice) -> dict:
         ]
         if part
     )
-    year = practice.period_start or (practice.published_at.year if practice.published_at else None)
+    # A practice's years are those of its own period, never the day it was published or loaded.
+    years: list[int] = []
+    if practice.period_start:
+        last = min(practice.period_end or practice.period_start, practice.period_start + MAX_YEARS)
+        years = list(range(practice.period_start, last + 1))
     languages = [practice.language_id, *[t.language_id for t in translations]]
     return {
         "kind": KIND,
@@ -57,21 +67,42 @@ def practice_document(practice: Practice) -> dict:
             "level": [lv.code for lv in practice.levels.all()],
             "stakeholder_type": [s.code for s in practice.stakeholder_types.all()],
             "language": languages,
-            "year": [year] if year else [],
+            "sdg_target": [t.code for t in practice.sdg_targets.all()],
+            "year": years,
         },
     }
 
 
+def _indexable(ids: Iterable[int]) -> QuerySet[Practice]:
+    """Practices with everything their document needs, in a fixed number of queries."""
+    return Practice.objects.filter(pk__in=list(ids)).prefetch_related(
+        Prefetch("countries", queryset=countries_with_regions()),
+        "organisations",
+        "translations",
+        *(f for f in TAG_FIELDS if f != "countries"),
+    )
+
+
 def practice_reindex(practice: Practice) -> None:
     if practice.status == Practice.PUBLISHED:
-        search_services.document_upsert(**practice_document(practice))
+        search_services.document_upsert(**practice_document(_indexable([practice.pk]).get()))
     else:
         search_services.document_delete(kind=KIND, object_id=practice.pk)
 
 
+def practices_index_new(practices: list[Practice]) -> int:
+    """Index many newly published practices at once (imports): bulk inserts, one bitset update."""
+    published = [p.pk for p in practices if p.status == Practice.PUBLISHED]
+    documents = (practice_document(p) for p in _indexable(published).iterator(chunk_size=500))
+    return search_services.documents_bulk_add(
+        progress.track(documents, _("indexing"), total=len(published))
+    )
+
+
 def reindex_all() -> int:
     n = 0
-    for practice in Practice.objects.filter(status=Practice.PUBLISHED):
-        practice_reindex(practice)
+    published = Practice.objects.filter(status=Practice.PUBLISHED).values_list("pk", flat=True)
+    for practice in progress.track(_indexable(published), _("re-indexing practices")):
+        search_services.document_upsert(**practice_document(practice))
         n += 1
     return n

@@ -10,6 +10,18 @@ from migrationhub.core.models import TimeStampedModel
 
 from . import freshness
 
+# The reference vocabularies a practice is tagged with (many-to-many, by code): the one list that
+# services resolve, forms offer, selectors prefetch, imports read and the index facets.
+TAG_FIELDS = (
+    "objectives",
+    "principles",
+    "areas",
+    "countries",
+    "levels",
+    "stakeholder_types",
+    "sdg_targets",
+)
+
 
 class Practice(TimeStampedModel):
     DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
@@ -51,6 +63,9 @@ class Practice(TimeStampedModel):
     levels = models.ManyToManyField("taxonomy.Level", blank=True, related_name="practices")
     stakeholder_types = models.ManyToManyField(
         "taxonomy.StakeholderType", blank=True, related_name="practices"
+    )
+    sdg_targets = models.ManyToManyField(
+        "taxonomy.SdgTarget", blank=True, related_name="practices", help_text="SDG targets."
     )
     period_start = models.PositiveSmallIntegerField(null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(null=True, blank=True)

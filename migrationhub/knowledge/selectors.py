@@ -17,17 +17,12 @@ from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
 
 from . import freshness
 from .indexing import KIND
-from .models import Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
+from .models import TAG_FIELDS, Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
 
 
 def practice_queryset() -> QuerySet[Practice]:
     return Practice.objects.select_related("language", "organisation").prefetch_related(
-        "objectives",
-        "principles",
-        "areas",
-        "countries",
-        "levels",
-        "stakeholder_types",
+        *TAG_FIELDS,
         "organisations",
         Prefetch("translations", queryset=PracticeTranslation.objects.select_related("language")),
     )
@@ -37,9 +32,7 @@ def practice_summary_queryset() -> QuerySet[Practice]:
     """What lists show: the tags, not the long texts, translations or provenance."""
     return (
         Practice.objects.select_related("language", "organisation")
-        .prefetch_related(
-            "objectives", "principles", "areas", "countries", "levels", "stakeholder_types"
-        )
+        .prefetch_related(*TAG_FIELDS)
         .defer("body", "results", "source", "provenance")
     )
 
@@ -58,6 +51,7 @@ PRACTICE_SEARCH = FacetedSearch(
         Facet("stakeholder_type", _("Stakeholder type"), "stakeholder_types"),
         Facet("area", _("Area of cooperation"), "areas"),
         Facet("principle", _("Guiding principle"), "principles"),
+        Facet("sdg_target", _("SDG target"), "sdg_targets"),
         Facet("language", _("Language"), "languages"),
         Facet("year", _("Year"), newest_first=True),
     ),

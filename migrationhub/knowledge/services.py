@@ -13,33 +13,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from migrationhub.core import audit
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
 from migrationhub.core.imports import run_import
-from migrationhub.core.slugs import save_with_unique_slug
+from migrationhub.core.slugs import free_slug, save_with_unique_slug, slug_root
 from migrationhub.core.tasks import notify_on_commit
 from migrationhub.organisations import permissions as org_permissions
 from migrationhub.organisations import selectors as org_selectors
-from migrationhub.taxonomy.selectors import resolve_many, resolve_one
+from migrationhub.taxonomy.selectors import Resolver, resolve_one
 
 from . import permissions, review_rules, selectors
 from .errors import Code
-from .indexing import practice_reindex
-from .models import Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
+from .indexing import practice_reindex, practices_index_new
+from .models import TAG_FIELDS, Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
 
-VOCABULARY_FIELDS = (
-    "objectives",
-    "principles",
-    "areas",
-    "countries",
-    "levels",
-    "stakeholder_types",
-)
+VOCABULARY_FIELDS = TAG_FIELDS
 TITLE_MAX = 300
 R = TypeVar("R")
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -61,6 +55,7 @@ class PracticeFields:
     countries: Sequence[str] = ()
     levels: Sequence[str] = ()
     stakeholder_types: Sequence[str] = ()
+    sdg_targets: Sequence[str] = ()
     organisations: Sequence[str] = ()
     period_start: int | None = None
     period_end: int | None = None
@@ -82,6 +77,7 @@ class PracticeFields:
             countries=[c.iso3 for c in practice.countries.all()],
             levels=[lv.code for lv in practice.levels.all()],
             stakeholder_types=[s.code for s in practice.stakeholder_types.all()],
+            sdg_targets=[t.code for t in practice.sdg_targets.all()],
             organisations=[o.slug for o in practice.organisations.all()],
             period_start=practice.period_start,
             period_end=practice.period_end,
@@ -122,8 +118,10 @@ def _year(value: object, name: str, errors: dict[str, list[str]]) -> None:
         errors[name] = [_("must be a year between 1900 and 2100")]
 
 
-def _resolve(fields: PracticeFields) -> _Resolved:
-    """Check `fields` and look up what they name; every problem at once, as field errors."""
+def _resolve(fields: PracticeFields, resolver: Resolver | None = None) -> _Resolved:
+    """Check `fields` and look up what they name; every problem at once, as field errors.
+    Imports pass one `resolver` for all their records, so vocabularies are read once."""
+    resolver = resolver or Resolver()
     errors: dict[str, list[str]] = {}
     if not fields.title.strip():
         errors["title"] = [_("required")]
@@ -144,12 +142,12 @@ def _resolve(fields: PracticeFields) -> _Resolved:
     related: dict[str, list[Any]] = {}
     language = None
     try:
-        language = resolve_one("languages", fields.language)
+        language = resolver.one("languages", fields.language)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     for name in VOCABULARY_FIELDS:
         try:
-            related[name] = resolve_many(name, getattr(fields, name))
+            related[name] = resolver.many(name, getattr(fields, name))
         except ValidationFailed as exc:
             errors.update(exc.fields)
     slugs = [s for s in fields.organisations if s]
@@ -667,6 +665,56 @@ def practices_request_reverification(*, today: dt.date | None = None) -> int:
 # --- bulk imports ------------------------------------------------------------------------------
 
 
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _insert_many(
+    actor: Any, prepared: list[tuple[Practice, _Resolved, str]], *, action: str
+) -> list[Practice]:
+    """Insert many new practices in a few statements: an import's write is short, so it holds
+    the database's write lock for seconds, not minutes, and readers and writers barely wait.
+
+    Slugs are chosen from the free ones in memory; if a concurrent writer takes one meanwhile,
+    the unique index refuses the batch and the practices are inserted one by one with retries.
+    History, related rows and audit events are written in bulk too.
+    """
+    taken = selectors.practice_slugs()
+    for practice, _resolved, slug_text in prepared:
+        practice.slug = free_slug(slug_root(slug_text, fallback="practice"), taken)
+        taken.add(practice.slug)
+    practices = [practice for practice, _resolved, _text in prepared]
+    try:
+        with transaction.atomic():
+            created = bulk_create_with_history(practices, Practice, default_user=_user(actor))
+    except IntegrityError:
+        created = []
+        for practice, _resolved, slug_text in prepared:
+            practice.pk = None
+            _save(practice, actor, slug_from=slug_text)
+            created.append(practice)
+    by_slug = {p.slug: p for p in created}
+    related: dict[str, list[Any]] = {}
+    for practice, resolved, _text in prepared:
+        pk = by_slug[practice.slug].pk
+        for name, rows in resolved.related.items():
+            if name == "organisations" and practice.organisation_id:
+                rows = [r for r in rows if r.pk != practice.organisation_id]
+                rows.append(practice.organisation)
+            related.setdefault(name, []).extend((pk, row.pk) for row in rows)
+    for name, pairs in related.items():
+        field = Practice._meta.get_field(name)
+        through = field.remote_field.through  # type: ignore[union-attr]
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[union-attr]
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": a, f"{target}_id": b}) for a, b in pairs],
+            batch_size=2000,
+        )
+    ordered = [by_slug[p.slug] for p, _r, _t in prepared]
+    audit.record_many(actor=actor, action=action, targets=ordered)
+    return ordered
+
+
 def _same(record: Any) -> Any:
     return record
 
@@ -684,12 +732,15 @@ def practices_import_drafts(
     org_permissions.require_member(actor, organisation)
 
     def write(valid: list[_Resolved]) -> list[Practice]:
-        created = [_create(actor, organisation, resolved) for resolved in valid]
-        for practice in created:
-            audit.record(actor=actor, action="practice.import", target=practice)
-        return created
+        prepared = []
+        for resolved in valid:
+            practice = Practice(organisation=organisation, created_by=_user(actor))
+            _apply(practice, resolved)
+            prepared.append((practice, resolved, practice.title))
+        return _insert_many(actor, prepared, action="practice.import")
 
-    return run_import(records, validate=lambda r: _resolve(convert(r)), write=write)
+    resolver = Resolver()
+    return run_import(records, validate=lambda r: _resolve(convert(r), resolver), write=write)
 
 
 def practices_import_published(
@@ -703,6 +754,8 @@ def practices_import_published(
     if actor is not None and not getattr(actor, "is_staff", False):
         raise PermissionDenied(_("Only platform administrators import published records."))
 
+    resolver = Resolver()
+
     def validate(raw: R) -> tuple[CuratedPractice, Any, _Resolved]:
         record = convert(raw)
         owner = None
@@ -713,26 +766,24 @@ def practices_import_published(
                     _("Unknown organisation %(slug)s.") % {"slug": record.organisation},
                     fields={"organisation": [_("unknown")]},
                 )
-        return record, owner, _resolve(record.fields)
+        return record, owner, _resolve(record.fields, resolver)
 
     def write(valid: list[tuple[CuratedPractice, Any, _Resolved]]) -> list[Practice]:
         now, today = timezone.now(), timezone.localdate()
-        published = []
+        prepared = []
         for record, owner, resolved in valid:
             practice = Practice(
                 organisation=owner,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=_user(actor),
                 status=Practice.PUBLISHED,
                 published_at=now,
                 provenance=list(record.provenance),
                 last_verified_at=today if record.verified_today else record.last_verified_at,
             )
             _apply(practice, resolved)
-            _save(practice, actor, slug_from=record.slug or practice.title)
-            _set_related(practice, resolved)
-            audit.record(actor=actor, action="practice.import_published", target=practice)
-            practice_reindex(practice)
-            published.append(practice)
+            prepared.append((practice, resolved, record.slug or practice.title))
+        published = _insert_many(actor, prepared, action="practice.import_published")
+        practices_index_new(published)
         return published
 
     return run_import(records, validate=validate, write=write)

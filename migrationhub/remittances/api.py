@@ -4,13 +4,14 @@ are the kernel's open data (`exports.py`), at `/api/v1/open-data/remittances-cor
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import WithJsonSchema, field_validator
 
 from migrationhub.core.errors import ValidationFailed
 from migrationhub.core.pagination import paginate
@@ -21,6 +22,15 @@ from .models import Quote
 
 router = Router(tags=["remittances"])
 DEFAULT_PAGE_SIZE = 50
+
+
+# The amounts RPW surveys; stated in the document so that clients never send another.
+BAND = Field(
+    200,
+    description="USD amount whose equivalent is sent: 200 or 500",
+    json_schema_extra={"enum": list(costs.BANDS_USD)},
+)
+CENT = Decimal("0.01")
 
 
 def _band(band: int) -> int:
@@ -79,8 +89,12 @@ class CorridorCostPage(Schema):
     items: list[CorridorCostOut]
 
 
+class BandQuery(Schema):
+    band: int = BAND
+
+
 class CorridorFilters(CorridorQuery):
-    band: int = 200
+    band: int = BAND
     above_5: bool | None = None
 
 
@@ -125,7 +139,7 @@ class RemittanceIndicatorFilters(PageQuery):
     quarter: str | None = None
     indicator: str | None = None
     group: str | None = None
-    band: int = 200
+    band: int = BAND
     page_size: int = 200
 
 
@@ -165,6 +179,9 @@ class RemittanceQuoteOut(CorridorQuarterOut):
     surveyed_on: dt.date | None
     source: str
     source_ref: str
+    notes: str = Field(
+        description="the survey's notes on the quote (RPW's note1 and note2), one a line"
+    )
 
 
 class RemittanceQuotePage(Schema):
@@ -173,7 +190,11 @@ class RemittanceQuotePage(Schema):
 
 
 class RemittanceQuoteFilters(CorridorQuery):
-    band: int | None = None
+    band: int | None = Field(
+        None,
+        description="200 or 500; both when omitted",
+        json_schema_extra={"enum": [*costs.BANDS_USD, None]},
+    )
 
 
 class RemittanceOfferOut(Schema):
@@ -195,23 +216,51 @@ class RemittanceOfferOut(Schema):
     received: float | None = Field(description="paid out, in payout_currency (when known)")
     payout_currency: str
     received_value: float | None = Field(description="what arrives, in the sent currency")
-    cheapest: bool
+    cheapest: bool = Field(
+        description="the best-ranked offer with no condition, and not below zero unless the "
+        "survey's notes explain it; false for every offer when none qualifies"
+    )
     fastest: bool
     in_smart: bool
     reason: str = Field(description="why the offer cannot be ranked")
+    conditions: list[str] = Field(
+        description="what the survey's notes say limits the offer: members_only, "
+        "account_required, promotion (or first transfer), other; empty when nothing does"
+    )
+    condition_notes: list[str] = Field(
+        description="the survey's notes that set the conditions, as written (RPW's are in English)"
+    )
+    negative_cost: bool = Field(
+        description="less than nothing is lost: the provider's rate beat the survey's reference"
+    )
+    negative_cost_explained: bool = Field(
+        description="a note explains a cost below zero as real (a parallel market, multiple "
+        "exchange rates, a more favourable rate)"
+    )
 
 
 class RemittanceComparisonOut(Schema):
     sending: str
     receiving: str
     quarter: str
-    quarters: list[str]
+    quarters: list[str] = Field(description="every quarter with prices, newest first")
+    sources: list[str] = Field(
+        description="where the quarter's prices come from: `rpw` (the World Bank's Remittance "
+        "Prices Worldwide) or a national data collector's name"
+    )
+    stale: bool = Field(
+        description="the quarter ended more than a year ago: prices may have changed"
+    )
     amount: float
     currency: str
-    band_usd: int
+    band_usd: int = Field(
+        description="the surveyed amount (USD 200 or 500) the amount is priced with"
+    )
     band_amount: float
-    corridor_avg_total_cost_pct: float | None
-    smart_pct: float | None
+    corridor_avg_total_cost_pct: float | None = Field(
+        description="the corridor's average total cost in the quarter, of band_usd"
+    )
+    smart_pct: float | None = Field(description="the corridor's SmaRT in the quarter, of band_usd")
     offers: list[RemittanceOfferOut]
     not_ranked: list[RemittanceOfferOut]
 
@@ -219,7 +268,31 @@ class RemittanceComparisonOut(Schema):
 class RemittanceCompareQuery(Schema):
     sending: str
     receiving: str
-    amount: Decimal | None = Field(None, gt=0, le=1_000_000, decimal_places=2)
+    # Cents are the unit: an amount with more decimals is rounded to the cent (documented as
+    # multipleOf 0.01, not enforced, so a client's float arithmetic is never refused).
+    amount: Annotated[
+        Decimal | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0.01, "maximum": 1_000_000, "multipleOf": 0.01},
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(
+        None,
+        ge=CENT,
+        le=1_000_000,
+        description="in the sending country's currency, fee included; rounded to the cent",
+    )
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        # A query string cannot say null: `amount=` means "no amount" (the surveyed one).
+        return None if value == "" else value
+
     quarter: str | None = None
 
 
@@ -278,7 +351,7 @@ def corridor_history(request: HttpRequest, sending: str, receiving: str) -> list
     summary="Global indicators per quarter, and where SDG 10.c stands",
     operation_id="remittance_period_list",
 )
-def period_list(request: HttpRequest, band: int = 200) -> list[dict[str, Any]]:
+def period_list(request: HttpRequest, query: Query[BandQuery]) -> list[dict[str, Any]]:
     """Global average (over every service), global weighted average (by bilateral remittance
     flows), global SmaRT, share of corridors below 5% and corridors above 5%; SDG 10.c asks for
     a global average below 3% and no corridor above 5%."""
@@ -297,7 +370,7 @@ def period_list(request: HttpRequest, band: int = 200) -> list[dict[str, Any]]:
             "sdg_10c_global_below_3": s.sdg_global_below_3,
             "sdg_10c_no_corridor_above_5": s.sdg_no_corridor_above_5,
         }
-        for s in selectors.period_summaries(_band(band))
+        for s in selectors.period_summaries(_band(query.band))
     ]
 
 
@@ -365,6 +438,7 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
         "surveyed_on": quote.surveyed_on,
         "source": quote.source,
         "source_ref": quote.source_ref,
+        "notes": quote.notes,
     }
 
 
@@ -393,14 +467,20 @@ def quote_list(request: HttpRequest, filters: Query[RemittanceQuoteFilters]) -> 
 def compare(request: HttpRequest, query: Query[RemittanceCompareQuery]) -> dict[str, Any]:
     """`amount` (in the sending country's currency, fee included; default: the surveyed USD 200
     equivalent) is priced with each provider's fee and exchange rate of `quarter` (default: the
-    latest). Providers that did not disclose their rate are listed in `not_ranked`."""
-    result = selectors.comparison(query.sending, query.receiving, query.amount, query.quarter)
+    latest), surveyed for the nearer band (`band_usd`), whose corridor average and SmaRT come
+    along. Providers that did not disclose their rate are listed in `not_ranked`. Offers whose
+    survey notes set a condition (`conditions`) or that cost less than nothing without a note
+    that explains it are ranked by what arrives but are never `cheapest`."""
+    amount = query.amount.quantize(CENT, ROUND_HALF_UP) if query.amount is not None else None
+    result = selectors.comparison(query.sending, query.receiving, amount, query.quarter)
     stat = result.stat
     return {
         "sending": result.corridor.sending.iso3,
         "receiving": result.corridor.receiving.iso3,
         "quarter": result.period,
         "quarters": result.periods,
+        "sources": result.survey.sources,
+        "stale": result.survey.stale,
         "amount": result.amount,
         "currency": result.currency,
         "band_usd": result.band_usd,

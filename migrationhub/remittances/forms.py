@@ -5,7 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .comparison import MAX_AMOUNT
+from .comparison import MAX_AMOUNT, period_label
+
+
+def period_choices(periods: list[str] | None) -> list[tuple[str, str]]:
+    """One choice per survey period, newest first, labelled as people read it (2014 Q2)."""
+    return [(p, period_label(p)) for p in sorted(set(periods or []), reverse=True)]
 
 
 class CompareForm(forms.Form):
@@ -26,7 +31,7 @@ class CompareForm(forms.Form):
         choose = [("", _("Choose a country"))]
         self.fields["sending"].choices = choose + choices["sending"]
         self.fields["receiving"].choices = choose + choices["receiving"]
-        self.fields["period"].choices = [("", _("Latest"))] + [(p, p) for p in periods or []]
+        self.fields["period"].choices = [("", _("Latest")), *period_choices(periods)]
 
 
 class CorridorFilterForm(forms.Form):
@@ -47,6 +52,6 @@ class CorridorFilterForm(forms.Form):
     def __init__(self, *args, choices: dict, periods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         anyone = [("", _("Any"))]
-        self.fields["period"].choices = [(p, p) for p in reversed(periods)]
+        self.fields["period"].choices = period_choices(periods)
         self.fields["sending"].choices = anyone + choices["sending"]
         self.fields["receiving"].choices = anyone + choices["receiving"]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import comparison as ranking
@@ -41,6 +42,7 @@ GLOBAL_INDICATORS = (
 PROVIDER_TYPE_LABELS = dict(Provider.TYPES)
 SPEED_LABELS = dict(Service.SPEEDS)
 INSTRUMENT_LABELS = dict(Service.INSTRUMENTS)
+RPW_SOURCE = "rpw"  # the source of the World Bank's quotes (importers.rpw.RPW_SOURCE)
 
 
 # --- Corridors and periods ---------------------------------------------------------------------
@@ -49,10 +51,74 @@ INSTRUMENT_LABELS = dict(Service.INSTRUMENTS)
 def periods(band: int = HEADLINE_BAND) -> list[str]:
     """The periods that have indicators, oldest first."""
     return sorted(
-        IndicatorValue.objects.filter(band_usd=band, indicator=IndicatorValue.GLOBAL_AVERAGE)
-        .values_list("period", flat=True)
+        set(
+            IndicatorValue.objects.filter(band_usd=band, indicator=IndicatorValue.GLOBAL_AVERAGE)
+            .order_by("period")
+            .values_list("period", flat=True)
+            .distinct()
+        )
+    )
+
+
+# --- Where the prices come from, and how old they are ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The survey the prices shown come from: its period, its sources and its age."""
+
+    period: str  # e.g. 2014Q2
+    sources: list[str]  # as the quotes record them: `rpw`, or a data collector's name
+    latest: str  # the newest period there are prices for (of the corridor, when one is shown)
+    stale: bool  # `period` ended more than a year ago (comparison.survey_is_stale)
+    latest_stale: bool  # so did `latest`: newer prices must be imported
+
+    @property
+    def label(self) -> str:
+        return ranking.period_label(self.period)
+
+    @property
+    def latest_label(self) -> str:
+        return ranking.period_label(self.latest)
+
+    @property
+    def source_names(self) -> list[str]:
+        """The sources in the reader's words."""
+        return [
+            _("the World Bank (Remittance Prices Worldwide)") if s == RPW_SOURCE else s
+            for s in self.sources
+        ]
+
+    @property
+    def sources_text(self) -> str:
+        return ", ".join(self.source_names)
+
+
+def survey(period: str, sources: Iterable[str], latest: str | None = None) -> Survey:
+    """The `Survey` of prices of `period` from `sources`, judged on today's date."""
+    today = timezone.localdate()
+    latest = latest or period
+    return Survey(
+        period=period,
+        sources=sorted(set(sources), key=lambda s: (s != RPW_SOURCE, s.casefold())),
+        latest=latest,
+        stale=ranking.survey_is_stale(period, today),
+        latest_stale=ranking.survey_is_stale(latest, today),
+    )
+
+
+def period_survey(period: str, latest: str, band: int = HEADLINE_BAND) -> Survey | None:
+    """The survey of `period` over every corridor, `latest` being the newest period loaded
+    (None without a period): one query."""
+    if not period:
+        return None
+    sources = (
+        Quote.objects.filter(period=period, band_usd=band)
+        .order_by("source")
+        .values_list("source", flat=True)
         .distinct()
     )
+    return survey(period, sources, latest)
 
 
 def corridor_get(sending: str, receiving: str) -> Corridor:
@@ -197,11 +263,37 @@ class Monitor:
     summaries: list[PeriodSummary]
     regions: dict[str, dict[str, Decimal | None]]  # region -> period -> average
     provider_types: list[GroupRow]
-    cheapest: list[CorridorStat]
+    cheapest: list[CorridorStat]  # the cheapest corridors whose figures are real
     dearest: list[CorridorStat]
+    below_zero: list[CorridorStat] = field(default_factory=list)  # set apart from `cheapest`
+    survey: Survey | None = None
+
+
+def corridors_below_zero(period: str, band: int = HEADLINE_BAND) -> list[CorridorStat]:
+    """The corridors of `period` whose average is below zero and not explained by the notes of
+    their quotes below zero (`comparison.corridor_below_zero_explained`): two queries."""
+    stats = list(corridor_stats(period=period, band=band).filter(average_pct__lt=0))
+    if not stats:
+        return []
+    notes: dict[int, list[list[str]]] = {s.corridor_id: [] for s in stats}
+    for corridor_id, text in (
+        Quote.objects.filter(
+            period=period,
+            band_usd=band,
+            transparent=True,
+            total_cost_pct__lt=0,
+            service__corridor_id__in=notes,
+        )
+        .order_by()
+        .values_list("service__corridor_id", "notes")
+    ):
+        notes[corridor_id].append(text.splitlines())
+    return [s for s in stats if not ranking.corridor_below_zero_explained(notes[s.corridor_id])]
 
 
 def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10) -> Monitor:
+    """The monitor of `period` (default: the latest). The cheapest corridors leave out those
+    whose average is below zero without a reason the data give (`corridors_below_zero`)."""
     summaries = period_summaries(band)
     known = [s.period for s in summaries]
     period = period if period in known else (known[-1] if known else "")
@@ -222,6 +314,7 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
     ]
     types.sort(key=lambda row: row.average)
     stats = corridor_stats(period=period, band=band) if period else CorridorStat.objects.none()
+    below_zero = corridors_below_zero(period, band) if period else []
     return Monitor(
         period=period,
         periods=known,
@@ -229,8 +322,12 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
         summaries=summaries,
         regions=dict(sorted(regions.items())),
         provider_types=types,
-        cheapest=list(stats.order_by("average_pct")[:rows]),
+        cheapest=list(
+            stats.exclude(pk__in=[s.pk for s in below_zero]).order_by("average_pct")[:rows]
+        ),
         dearest=list(stats.order_by("-average_pct")[:rows]),
+        below_zero=below_zero,
+        survey=period_survey(period, known[-1], band) if period else None,
     )
 
 
@@ -332,7 +429,8 @@ class Comparison(ranking.Ranking):
     corridor: Corridor
     period: str
     periods: list[str]  # every period with quotes, newest first
-    stat: CorridorStat | None = None  # the corridor's indicators (USD 200) in `period`
+    survey: Survey  # where the prices of `period` come from, and how old they are
+    stat: CorridorStat | None = None  # the corridor's indicators in `period`, of `band_usd`
     surveyed_on: dt.date | None = None  # the latest survey date of the period's quotes
 
 
@@ -342,10 +440,15 @@ def comparison(
     """Every provider in the corridor, ranked by what arrives for `amount` (fee included), in
     `period` (default: the latest); the method is `comparison`'s."""
     corridor = corridor_get(sending, receiving)
+    # one period per quarter: Quote's default ordering would make DISTINCT select its
+    # total_cost_pct too, and repeat a period for every distinct cost
     known = sorted(
-        Quote.objects.filter(service__corridor=corridor)
-        .values_list("period", flat=True)
-        .distinct(),
+        set(
+            Quote.objects.filter(service__corridor=corridor)
+            .order_by("period")
+            .values_list("period", flat=True)
+            .distinct()
+        ),
         reverse=True,
     )
     if not known:
@@ -357,15 +460,17 @@ def comparison(
         )
     )
     result = ranking.rank([_surveyed(quote) for quote in rows], amount)
-    for offer in result.not_ranked:
+    for offer in [*result.offers, *result.not_ranked]:
         offer.reason = not_ranked_reason(offer.why_not_ranked)
+        offer.condition_labels = [condition_label(c) for c in offer.conditions]
     return Comparison(
         **vars(result),
         corridor=corridor,
         period=period,
         periods=known,
+        survey=survey(period, (q.source for q in rows), known[0]),
         stat=CorridorStat.objects.filter(
-            corridor=corridor, period=period, band_usd=HEADLINE_BAND
+            corridor=corridor, period=period, band_usd=result.band_usd
         ).first(),
         surveyed_on=max((q.surveyed_on for q in rows if q.surveyed_on), default=None),
     )
@@ -380,6 +485,17 @@ def not_ranked_reason(reason: ranking.Reason | None) -> str:
     if reason == ranking.Reason.FEE_EXCEEDS_AMOUNT:
         return _("The fee is more than the amount.")
     return ""
+
+
+def condition_label(condition: ranking.Condition) -> str:
+    """A condition on an offer, in the reader's language."""
+    labels = {
+        ranking.Condition.MEMBERS_ONLY: _("Members only"),
+        ranking.Condition.ACCOUNT_REQUIRED: _("Account needed"),
+        ranking.Condition.PROMOTION: _("Promotion or first transfer"),
+        ranking.Condition.OTHER: _("Other condition"),
+    }
+    return labels[condition]
 
 
 def _surveyed(quote: Quote) -> ranking.SurveyedQuote:
@@ -409,4 +525,5 @@ def _surveyed(quote: Quote) -> ranking.SurveyedQuote:
         total_cost_pct=quote.total_cost_pct,
         transparent=quote.transparent,
         payout_currency=quote.payout_currency,
+        notes=tuple(note for note in quote.notes.splitlines() if note.strip()),
     )

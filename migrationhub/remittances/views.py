@@ -3,6 +3,7 @@ Views parse, call selectors, draw charts (inline SVG) and render; everything wor
 JavaScript."""
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +17,8 @@ from .errors import CorridorNotFound
 from .forms import CompareForm, CorridorFilterForm
 
 PAGE_SIZE = 50
+# How a newer survey is loaded (README, "Remittances"): shown when the prices are old.
+IMPORT_COMMAND = "migrationhub import-remittances PATH --layout collector --source NAME"
 
 
 def _reference_lines() -> list[charts.ReferenceLine]:
@@ -29,7 +32,8 @@ def _reference_lines() -> list[charts.ReferenceLine]:
 def compare(request: HttpRequest) -> HttpResponse:
     choices = selectors.corridor_choices()
     data = request.GET if request.GET.get("sending") or request.GET.get("receiving") else None
-    form = CompareForm(data, choices=choices)
+    # any period with prices is a valid choice; the corridor's own are offered once it is known
+    form = CompareForm(data, choices=choices, periods=selectors.periods() if data else None)
     result, elsewhere = None, []
     if data is not None and form.is_valid():
         values = form.cleaned_data
@@ -46,12 +50,28 @@ def compare(request: HttpRequest) -> HttpResponse:
                 choices=choices,
                 periods=result.periods,
             )
+    latest = (selectors.period_summaries() or [None])[-1] if not result else None
     context = {
         "form": form,
         "result": result,
         "elsewhere": elsewhere,
         "popular": [] if result else selectors.popular_corridors(),
-        "latest": (selectors.period_summaries() or [None])[-1] if not result else None,
+        "latest": latest,
+        "survey": result.survey
+        if result
+        else (selectors.period_survey(latest.period, latest.period) if latest else None),
+        "import_command": IMPORT_COMMAND,
+        # the same comparison in the latest survey, when an older one is shown
+        "newer_url": "?"
+        + urlencode(
+            {
+                "sending": result.corridor.sending.iso3,
+                "receiving": result.corridor.receiving.iso3,
+                "amount": result.amount,
+            }
+        )
+        if result and result.period != result.survey.latest
+        else "",
     }
     return render(request, "remittances/compare.html", context)
 
@@ -94,6 +114,9 @@ def monitor(request: HttpRequest) -> HttpResponse:
             "region_chart": region_chart,
             "labels": labels,
             "region_rows": region_rows,
+            "survey": data.survey,
+            "import_command": IMPORT_COMMAND,
+            "newer_url": "?" + urlencode({"period": data.periods[-1]}) if data.periods else "",
         },
     )
 
@@ -118,6 +141,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
     page = paginate(stats, page_number(request.GET), PAGE_SIZE)
     published = selectors.published_for(page.items)
     rows = [(s, published.get((s.corridor_id, s.period))) for s in page.items]
+    below_zero = any(s.average_pct < 0 or s.cheapest_pct < 0 for s in page.items)
     return render(
         request,
         "remittances/corridor_list.html",
@@ -125,6 +149,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "rows": rows,
+            "below_zero": below_zero,
             "page": page,
             "querystring": querystring_without_page(request.GET),
         },
@@ -150,8 +175,15 @@ def corridor_detail(request: HttpRequest, code: str) -> HttpResponse:
         ],
     )
     latest = next((row for row in reversed(history) if row.average is not None), None)
+    below_zero = any(row.average is not None and row.average < 0 for row in history)
     return render(
         request,
         "remittances/corridor_detail.html",
-        {"corridor": corridor, "history": history, "chart": chart, "latest": latest},
+        {
+            "corridor": corridor,
+            "history": history,
+            "chart": chart,
+            "latest": latest,
+            "below_zero": below_zero,
+        },
     )

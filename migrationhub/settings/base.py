@@ -13,7 +13,9 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
 DATA_DIR = Path(os.environ.get("MIGRATIONHUB_DATA_DIR", REPO_DIR / "var"))
-SHIPPED_DATA_DIR = REPO_DIR / "data"
+# The data the product ships (vocabularies, demo content, remittance data): inside the package, so
+# an installed wheel runs outside a checkout; another copy can be named by the environment.
+SHIPPED_DATA_DIR = Path(os.environ.get("MIGRATIONHUB_SHIPPED_DATA_DIR", BASE_DIR / "data"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "migrationhub.core.middleware.RejectNulBytesMiddleware",
     "migrationhub.core.middleware.DatabaseBusyMiddleware",
+    "migrationhub.api.parameters.UnknownQueryParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +244,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Who runs this installation: named on the privacy notice, terms and contact pages.
+MIGRATIONHUB_OPERATOR = os.environ.get("MIGRATIONHUB_OPERATOR", "the operator of this MigrationHub")
+MIGRATIONHUB_CONTACT_EMAIL = os.environ.get("MIGRATIONHUB_CONTACT_EMAIL", "contact@localhost")
 
 # --- Domain settings
 MIGRATIONHUB_STALE_AFTER_MONTHS = int(os.environ.get("MIGRATIONHUB_STALE_AFTER_MONTHS", "24"))

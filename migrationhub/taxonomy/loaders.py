@@ -27,6 +27,7 @@ from .models import (
 )
 
 M49_FILES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh-hans": "cn"}
+# Language code in Django (settings.LANGUAGES) -> column suffix in the wide CSVs (`title_zh-Hans`).
 SDG_LANGS = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh-hans": "zh-Hans"}
 # Rows in the copied M49 export that are not in the official UN M49 list (SOURCES.md).
 NOT_IN_OFFICIAL_M49 = {"TWN"}
@@ -53,7 +54,11 @@ def load_reference() -> dict[str, int]:
     for row in _rows("gcm_objectives.csv"):
         Objective.objects.update_or_create(
             number=int(row["objective"]),
-            defaults={"title": row["title"], "names": {"en": row["title"]}},
+            defaults={
+                "title": row["title"],
+                "names": _titles(row),
+                "unofficial": _unofficial(row),
+            },
         )
     counts["objectives"] = Objective.objects.count()
     objectives = {o.number: o for o in Objective.objects.all()}
@@ -70,7 +75,8 @@ def load_reference() -> dict[str, int]:
             defaults={
                 "number": int(row["number"]),
                 "title": row["title"],
-                "names": {"en": row["title"]},
+                "names": _titles(row),
+                "unofficial": _unofficial(row),
                 "description": row["description"],
             },
         )
@@ -81,7 +87,7 @@ def load_reference() -> dict[str, int]:
             defaults={
                 "number": int(row["number"]),
                 "title": row["title"],
-                "names": {"en": row["title"]},
+                "names": _titles(row),
             },
         )
     counts["areas"] = Area.objects.count()
@@ -91,7 +97,7 @@ def load_reference() -> dict[str, int]:
             defaults={
                 "order": int(row["order"]),
                 "title": row["title"],
-                "names": {"en": row["title"]},
+                "names": _titles(row),
                 "description": row["description"],
             },
         )
@@ -102,7 +108,7 @@ def load_reference() -> dict[str, int]:
             defaults={
                 "order": int(row["order"]),
                 "title": row["title"],
-                "names": {"en": row["title"]},
+                "names": _titles(row),
                 "public_body": row["public_body"] == "yes",
             },
         )
@@ -205,6 +211,24 @@ def _load_former_areas() -> None:
                 "former": True,
             },
         )
+
+
+def _titles(row: dict[str, str]) -> dict[str, str]:
+    """Names per language from a vocabulary row: `title` (English), `title_fr` … `title_zh-Hans`."""
+    return {"en": row["title"]} | {
+        lang: row[f"title_{col}"].strip()
+        for lang, col in SDG_LANGS.items()
+        if lang != "en" and (row.get(f"title_{col}") or "").strip()
+    }
+
+
+def _unofficial(row: dict[str, str]) -> list[str]:
+    """Languages whose title is MigrationHub's translation (`official_<lang>` = no)."""
+    return [
+        lang
+        for lang, col in SDG_LANGS.items()
+        if lang != "en" and row.get(f"official_{col}", "").strip() == "no"
+    ]
 
 
 def _names(row: dict[str, str], prefix: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ Rows are loaded from `data/reference/` by `loaders.load_reference`, never create
 """
 
 from django.db import models
+from django.utils.translation import get_language
 
 from migrationhub.core.i18n import pick
 
@@ -24,7 +25,26 @@ class Labelled(models.Model):
         return self.label
 
 
-class Objective(Labelled):
+class OfficialText(models.Model):
+    """A name that exists in an official text (the GCM, A/RES/73/195): where MigrationHub could not
+    verify the official wording in a language, its name there is our translation, and says so."""
+
+    unofficial = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Languages whose name is MigrationHub's translation, not the official text.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label_unofficial(self) -> bool:
+        """Whether `label`, in the active language, is MigrationHub's translation."""
+        return (get_language() or "en").lower() in self.unofficial
+
+
+class Objective(OfficialText, Labelled):
     """One of the GCM's 23 objectives."""
 
     number = models.PositiveSmallIntegerField(unique=True)
@@ -50,7 +70,7 @@ class ObjectiveAction(models.Model):
         ]
 
 
-class Principle(Labelled):
+class Principle(OfficialText, Labelled):
     """One of the GCM's 10 guiding principles (A/RES/73/195 para 15)."""
 
     number = models.PositiveSmallIntegerField(unique=True)

@@ -34,6 +34,7 @@ VOCABULARIES: dict[str, tuple[type[Model], str]] = {
     "countries": (Country, "iso3"),
     "languages": (Language, "code"),
     "regions": (Region, "m49"),
+    "sdg_targets": (SdgTarget, "code"),
 }
 
 
@@ -62,6 +63,38 @@ def resolve_many(field: str, codes: Iterable[object] | None) -> list[Any]:
     if missing:
         raise _unknown(field, missing)
     return rows
+
+
+class Resolver:
+    """`resolve_many` and `resolve_one` for many records at once (imports): each vocabulary is
+    read once, then codes are looked up in memory. Same answers, same errors."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, Any]] = {}
+
+    def _vocabulary(self, field: str) -> dict[str, Any]:
+        if field not in self._rows:
+            model, key = VOCABULARIES[field]
+            self._rows[field] = {str(getattr(r, key)): r for r in model._default_manager.all()}
+        return self._rows[field]
+
+    def many(self, field: str, codes: Iterable[object] | None) -> list[Any]:
+        _model, key = VOCABULARIES[field]
+        wanted = [str(c).strip() for c in (codes or []) if str(c).strip()]
+        if key == "iso3":
+            wanted = [c.upper() for c in wanted]
+        if key == "number":  # "06" is objective 6, as the database would read it
+            wanted = [str(int(c)) if c.isascii() and c.isdigit() else c for c in wanted]
+        rows = self._vocabulary(field)
+        missing = [c for c in wanted if c not in rows]
+        if missing:
+            raise _unknown(field, missing)
+        return list({id(rows[c]): rows[c] for c in wanted}.values())
+
+    def one(self, field: str, code: object, *, required: bool = True) -> Any:
+        if code in (None, ""):
+            return resolve_one(field, code, required=required)
+        return self.many(field, [code])[0]
 
 
 def resolve_one(field: str, code: object, *, required: bool = True) -> Any:
@@ -120,6 +153,9 @@ def _vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
         # tags each country with all three, so each needs a name.
         "regions": sorted(((r.m49, r.label) for r in Region.objects.all()), key=lambda x: x[1]),
         "languages": [(lang.code, lang.label) for lang in Language.objects.all()],
+        "sdg_targets": [
+            (t.code, f"{t.code} {t.label}") for t in SdgTarget.objects.select_related("goal")
+        ],
     }
 
 
@@ -153,6 +189,11 @@ def country_list(*, region: str | None = None) -> QuerySet[Country]:
     if region:
         qs = qs.filter(Q(region__m49=region) | Q(subregion__m49=region))
     return qs
+
+
+def countries_with_regions() -> QuerySet[Country]:
+    """Countries with their UN M49 region, sub-region and intermediate region (one query)."""
+    return Country.objects.select_related("region", "subregion", "intermediate_region")
 
 
 def sdg_target_list(*, goal: int | None = None) -> QuerySet[SdgTarget]:

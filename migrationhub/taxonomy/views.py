@@ -8,8 +8,12 @@ from . import selectors
 
 
 def objective_list(request: HttpRequest) -> HttpResponse:
+    objectives = list(selectors.objective_list())
+    unofficial = any(o.label_unofficial for o in objectives)
     return render(
-        request, "taxonomy/objective_list.html", {"objectives": selectors.objective_list()}
+        request,
+        "taxonomy/objective_list.html",
+        {"objectives": objectives, "unofficial": unofficial},
     )
 
 

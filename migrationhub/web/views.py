@@ -1,14 +1,17 @@
-"""Site-wide pages: home, about, error pages."""
+"""Site-wide pages: home, about, error pages (in the API's JSON shape under /api/)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from migrationhub.core.errors import Code
 from migrationhub.knowledge import selectors as knowledge
 from migrationhub.organisations import selectors as organisations
 from migrationhub.taxonomy import selectors as taxonomy
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
@@ -22,15 +25,62 @@ def home(request):
     )
 
 
-def about(request):
+def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html")
 
 
-def not_found(request, exception=None):
+def _operator() -> dict[str, str]:
+    return {
+        "operator": settings.MIGRATIONHUB_OPERATOR,
+        "contact": settings.MIGRATIONHUB_CONTACT_EMAIL,
+    }
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html", _operator())
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/terms.html", _operator())
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/contact.html", _operator())
+
+
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(Code.HTTP_ERROR, _("The request is not valid."), 400)
+    return render(request, "web/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(Code.PERMISSION_DENIED, _("You may not do this."), 403)
+    return render(request, "web/403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(
+            Code.NOT_FOUND,
+            _("No such address in the API: see /api/v1/ for what there is."),
+            404,
+        )
     return render(request, "web/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(Code.APPLICATION_ERROR, _("Something went wrong on our side."), 500)
     return render(request, "web/500.html", status=500)
 
 

@@ -41,6 +41,10 @@ def public_pages() -> dict[str, str]:
         "sign-up": "/accounts/signup/",
         "about": "/about/",
         "Arabic home": "/ar/",
+        # English content inside Arabic pages: its own lang and dir (and valid lang codes)
+        "Arabic practice list": "/ar/practices/",
+        "Arabic practice detail": f"/ar/practices/{practice.slug}/",
+        "Arabic objective list": "/ar/objectives/",
     }
 
 

@@ -18,12 +18,19 @@ def facet(page, title: str):
     return page.get_by_role("group", name=title, exact=True)
 
 
-def submit_and_wait(page, button: str) -> int:
-    """Press `button` of the search form, wait for the new results, and return how many."""
-    status = page.get_by_role("status")
-    before = status.inner_text()
+def submit_and_wait(page, button: str, address: str) -> int:
+    """Press `button` of the search form, wait until the page shows the search whose address
+    matches `address` with no request in flight, and return how many results it found.
+
+    It waits on conditions, never on a change of text: with JavaScript, ticking a filter already
+    refreshes the results (htmx), possibly before the button is pressed, so "the count changed"
+    may never happen after the press, while "the address says it and htmx is idle" always does.
+    """
     page.get_by_role("button", name=button, exact=True).click()
-    expect(status).not_to_have_text(before)
+    expect(page).to_have_url(re.compile(address))
+    expect(page.locator("#practice-search.htmx-request")).to_have_count(0)
+    status = page.get_by_role("status")
+    expect(status).to_have_text(re.compile(r"^\d+ "))
     return int(re.match(r"\d+", status.inner_text()).group())
 
 
@@ -38,10 +45,10 @@ def search_and_filter(page) -> str:
     without JavaScript."""
     page.goto(page.base_url + "/practices/")
     page.get_by_label("Search practices").fill("recruitment")
-    assert submit_and_wait(page, "Search") > 1
+    assert submit_and_wait(page, "Search", r"[?&]q=recruitment") > 1
 
     facet(page, "GCM objective").get_by_role("checkbox", name=re.compile(r"^6\. ")).check()
-    found = submit_and_wait(page, "Apply filters")
+    found = submit_and_wait(page, "Apply filters", r"[?&]objective=6")
     assert found >= 1
     expect_every_result_in_objective_6(page)
     # The filters follow the results: no region counts more practices than were found.
@@ -53,7 +60,7 @@ def search_and_filter(page) -> str:
     region = regions.first
     region_code = region.get_attribute("value")
     region.check()
-    assert 1 <= submit_and_wait(page, "Apply filters") <= found
+    assert 1 <= submit_and_wait(page, "Apply filters", rf"[?&]region={region_code}") <= found
     expect_every_result_in_objective_6(page)
     # The address names the search, so it can be shared or bookmarked.
     assert re.search(r"[?&]q=recruitment(&|$)", page.url)

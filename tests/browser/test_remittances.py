@@ -11,12 +11,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def usa_mexico(reference):
     """The World Bank's real quotes for one corridor and quarter: United States to Mexico, 2014Q2
-    (the rows of the shipped RPW file, imported as the full file is)."""
+    (the rows of the shipped RPW file, imported as the full file is); and to Honduras, where
+    every provider's cost is below zero, "may be due to a promotion"."""
     from migrationhub.remittances.services import QUOTES_FILE, data_dir, quotes_import_file
 
     with (data_dir() / QUOTES_FILE).open(encoding="utf-8", newline="") as handle:
         header, *rows = handle.readlines()
-    lines = [header] + [r for r in rows if ",2014_2Q,USA,MEX," in r]
+    lines = [header] + [r for r in rows if ",2014_2Q,USA,MEX," in r or ",2014_2Q,USA,HND," in r]
     assert len(lines) > 10
     quotes_import_file(actor=None, lines=lines, layout="rpw")
 
@@ -44,7 +45,20 @@ def check_ranking(page) -> None:
     for offer in offers.all():
         lost = offer.locator("dd.lost").inner_text()
         assert "USD" in lost and "%" in lost, lost
-    expect(offers.first.locator(".badge-cheapest")).to_have_text("Cheapest")
+    # Citibank's 0% is "Service for members" (RPW's note): ranked first, flagged, not cheapest;
+    # the cheapest is the best-ranked offer without a condition
+    expect(offers.first).to_contain_text("Citibank")
+    expect(offers.first.locator(".badge-condition")).to_have_text("Members only")
+    expect(offers.first.locator(".condition")).to_contain_text("Service for members")
+    expect(offers.first.locator(".badge-cheapest")).to_have_count(0)
+    expect(page.locator(".badge-cheapest")).to_have_count(1)
+    expect(offers.nth(1).locator(".badge-cheapest")).to_have_text("Cheapest")
+    expect(page.locator(".conditions-note")).to_contain_text("not marked cheapest")
+    # when and by whom the prices were surveyed, near the top, and that they are old
+    survey = page.locator(".comparison .survey")
+    expect(survey).to_contain_text("Prices surveyed in 2014 Q2 by the World Bank")
+    expect(survey).to_contain_text("more than a year old")
+    expect(survey).to_contain_text("import-remittances PATH --layout collector --source NAME")
     expect(page.locator(".badge-fastest")).to_have_count(1)
     expect(page.locator(".badge-smart").first).to_be_visible()
     # the provider that did not disclose its rate is set apart
@@ -65,9 +79,9 @@ def test_a_visitor_compares_sending_200_usd_to_mexico(page, usa_mexico):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_the_comparison_works_without_javascript(browser, live_server, usa_mexico):
+def test_the_comparison_works_without_javascript_at_360_px(browser, live_server, usa_mexico):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="en-GB", java_script_enabled=False
+        viewport={"width": 360, "height": 740}, locale="en-GB", java_script_enabled=False
     )
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -75,6 +89,16 @@ def test_the_comparison_works_without_javascript(browser, live_server, usa_mexic
     try:
         compare(page, "USA", "MEX", "200")
         check_ranking(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # the survey selector offers each quarter once, and choosing one compares in it
+        options = page.get_by_label("Survey").locator("option").all_inner_texts()
+        assert options == ["Latest", "2014 Q2"], options
+        # sending 500 is priced with the USD 500 survey, whose corridor average is shown
+        compare(page, "USA", "MEX", "500")
+        expect(page.locator(".numbers")).to_contain_text(
+            "corridor average for the equivalent of USD 500"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
 
@@ -88,6 +112,9 @@ PAGES = {
     "corridors": "/remittances/corridors/",
     "corridor": "/remittances/corridors/USA-MEX/",
     "Arabic comparison": "/ar/remittances/?sending=USA&receiving=MEX",
+    "comparison below zero": "/remittances/?sending=USA&receiving=HND&amount=500",
+    "corridors below zero": "/remittances/corridors/?order=cheapest",
+    "corridor below zero": "/remittances/corridors/USA-HND/",
 }
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.utils.html import escape
 
 from migrationhub.accounts.tests.factories import make_admin, make_user
 from migrationhub.cli import main as cli_main
@@ -212,3 +213,15 @@ def test_a_cell_over_the_csv_module_limit_is_a_row_error(reference, tmp_path):
     # then
     assert "row 2: " in str(error.value) and "body:" in str(error.value)
     assert not Practice.objects.exists()
+
+
+def test_demo_provenance_names_the_document_not_just_its_number(reference, client):
+    # given
+    call_command("knowledge_load_demo")
+    practice = Practice.objects.filter(provenance__0__document="003").first()
+    # when
+    html = client.get(f"/practices/{practice.slug}/").content.decode()
+    # then
+    assert "Partnerships and innovative initiatives for the way forward" in html
+    assert "2018-12-11" in html and "United Nations" in html
+    assert escape(practice.provenance[0]["quote"]) in html

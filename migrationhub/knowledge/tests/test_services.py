@@ -292,3 +292,33 @@ def test_translation_is_searchable_once_approved(reference):
             title="t",
             summary="s",
         )
+
+
+def test_practices_are_tagged_with_sdg_targets_and_found_by_them(reference, client):
+    # given
+    practice = make_published(title="Cheaper remittance corridor", sdg_targets=["10.c", "10.7"])
+    make_published(title="Another practice")
+    # when
+    result = selectors.practice_search(None, {"sdg_target": ["10.c"]})
+    # then
+    assert [r.object.pk for r in result.page.items] == [practice.pk]
+    labels = {v.value: v.label for f in result.facets if f.name == "sdg_target" for v in f.values}
+    assert labels["10.c"].startswith("10.c ")
+    api = client.get("/api/v1/practices/", {"sdg_target": "10.7"}).json()
+    assert [i["slug"] for i in api["items"]] == [practice.slug]
+    assert sorted(api["items"][0]["sdg_targets"]) == ["10.7", "10.c"]
+    with pytest.raises(ValidationFailed) as err:
+        make_practice(sdg_targets=["99.9"])
+    assert "sdg_targets" in err.value.fields
+
+
+def test_the_year_facet_is_the_practice_period_not_the_day_it_was_published(reference):
+    # given
+    dated = make_published(title="Dated", period_start=2016, period_end=2018)
+    make_published(title="Undated", period_start=None, period_end=None)
+    # when
+    result = selectors.practice_search(None, {})
+    # then
+    years = {v.value: v.count for f in result.facets if f.name == "year" for v in f.values}
+    assert years == {"2016": 1, "2017": 1, "2018": 1}
+    assert selectors.practice_search(None, {"year": ["2017"]}).page.items[0].object.pk == dated.pk

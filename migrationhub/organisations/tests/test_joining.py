@@ -123,7 +123,9 @@ def test_an_invitation_is_accepted_by_the_owner_of_the_address(
     # when someone else opens it, they cannot accept
     intruder = confirmed(make_user())
     client.force_login(intruder)
-    assert "This invitation is for invited@example.org" in client.get(link).content.decode()
+    assert (
+        "This invitation is for <bdi>invited@example.org</bdi>" in client.get(link).content.decode()
+    )
     client.post(link, {"answer": "accept"})
     assert not permissions.is_member(intruder, org)
     # when the invited person opens it and accepts

@@ -1,5 +1,6 @@
 """Organisations: registration, admins and members, permissions, audit trail, search."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -125,3 +126,19 @@ def test_register_organisation_page_shows_field_errors(reference, client):
     )
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
+
+
+def test_organisation_names_are_isolated_on_arabic_pages(reference, client):
+    # given an organisation with an English name and description (their language is not known)
+    org = make_organisation(
+        admin=make_user(), name="Migrants Rights Network (UK)", description="Advice, in English."
+    )
+    # when the Arabic directory and profile show it
+    directory = client.get("/ar/organisations/").content.decode()
+    profile = client.get(f"/ar/organisations/{org.slug}/").content.decode()
+    # then each name and the description take their direction from their own text
+    assert re.search(
+        r'<h2 dir="auto"><a href="[^"]+">Migrants Rights Network \(UK\)</a></h2>', directory
+    )
+    assert '<h1 dir="auto">Migrants Rights Network (UK)</h1>' in profile
+    assert '<p dir="auto">Advice, in English.</p>' in profile

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
@@ -11,6 +12,7 @@ import frictionless
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from migrationhub.core import open_data
 from migrationhub.remittances import exports, selectors, services
@@ -305,3 +307,218 @@ def test_the_export_command_writes_the_remittance_tables(published, tmp_path):
         "USA,MEX,2013Q1,5.123456789,ATCR.CORR",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.hxl.csv" for name in TABLES]
+
+
+# --- Honest figures: where the prices come from, conditions, costs below zero ------------------
+
+
+def _current_quarter() -> str:
+    today = timezone.localdate()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = html[html.index(f'name="{name}"') :]
+    select = select[: select.index("</select>")]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_survey_offers_each_period_once_newest_first(reference, client):
+    # given four quotes of different costs in each of three quarters
+    make_quotes([row(**r, period=p) for p in ("2023Q4", "2024Q2", "2024Q1") for r in USA_MEX])
+    # when the comparison is shown
+    html = client.get("/remittances/", {"sending": "USA", "receiving": "MEX"}).content.decode()
+    # then the survey selector has one option per quarter, newest first, after "Latest"
+    assert _options(html, "period") == ["", "2024Q2", "2024Q1", "2023Q4"]
+    assert ">2024 Q2</option>" in html
+    assert selectors.comparison("USA", "MEX").periods == ["2024Q2", "2024Q1", "2023Q4"]
+
+
+def test_old_prices_say_when_and_by_whom_they_were_surveyed_and_how_to_load_newer(
+    reference, client
+):
+    # given the quotes of a collector surveyed in 2014Q2
+    make_quotes([row(**r, period="2014Q2") for r in USA_MEX], source="Banco de México")
+    # when the comparison, its form and the monitor are shown
+    pages = [
+        client.get("/remittances/", {"sending": "USA", "receiving": "MEX"}),
+        client.get("/remittances/"),
+        client.get("/remittances/monitor/"),
+    ]
+    # then each says, near the top, when and by whom, that prices may have changed since, and
+    # how a newer survey is loaded
+    for response in pages:
+        html = response.content.decode()
+        top = html[: html.index("Providers, ranked") if "Providers, ranked" in html else None]
+        assert "Prices surveyed in <strong>2014 Q2</strong> by Banco de México." in top
+        assert "These prices are more than a year old" in top
+        assert "migrationhub import-remittances PATH --layout collector --source NAME" in top
+    api = client.get("/api/v1/remittances/compare/", {"sending": "USA", "receiving": "MEX"})
+    assert api.json()["sources"] == ["Banco de México"] and api.json()["stale"] is True
+
+
+def test_recent_prices_name_their_source_without_a_warning(reference, client):
+    # given RPW's layout's source and a collector's, both of this quarter
+    quarter = _current_quarter()
+    make_quotes([row(**USA_MEX[0], period=quarter)], source="rpw")
+    make_quotes([row(**USA_MEX[1], period=quarter)], source="Banxico")
+    # when
+    html = client.get("/remittances/", {"sending": "USA", "receiving": "MEX"}).content.decode()
+    # then
+    label = f"{quarter[:4]} {quarter[4:]}"
+    assert (
+        f"Prices surveyed in <strong>{label}</strong> by the World Bank (Remittance Prices "
+        "Worldwide), Banxico." in html
+    )
+    assert "more than a year old" not in html and "import-remittances" not in html
+
+
+def test_an_older_survey_links_to_the_latest(reference, client):
+    make_quotes([row(**r, period=p) for p in ("2013Q1", "2014Q2") for r in USA_MEX])
+    html = client.get(
+        "/remittances/", {"sending": "USA", "receiving": "MEX", "period": "2013Q1"}
+    ).content.decode()
+    assert "Prices surveyed in <strong>2013 Q1</strong>" in html
+    assert "See the latest survey (2014 Q2)" in html
+
+
+MEMBERS = "Service for members"
+
+
+def test_an_offer_for_members_is_flagged_and_not_crowned_cheapest(reference, client):
+    # given USA-MEX, where a bank sends for nothing to its members (RPW's note)
+    members = {
+        "provider": "Citibank",
+        "provider_type": "bank",
+        "fee": "0",
+        "fx_rate_offered": "17.00",
+        "speed": "same_day",
+        "pickup_method": "Bank account",
+        "notes": MEMBERS,
+    }
+    make_quotes([row(**r) for r in [*USA_MEX, members]])
+    # when a sender compares, on the page and through the API
+    response = client.get("/remittances/", {"sending": "USA", "receiving": "MEX"})
+    api = client.get("/api/v1/remittances/compare/", {"sending": "USA", "receiving": "MEX"})
+    # then the bank is ranked first, flagged with its condition, and the cheapest is the next
+    html = response.content.decode()
+    offers = html[html.index('<ol class="offers">') :]
+    first = offers[: offers.index("</li>")]
+    assert "Citibank" in first and 'data-conditions="members_only"' in first
+    assert "Members only" in first and f">{MEMBERS}</q>" in first
+    assert "badge-cheapest" not in first
+    second = offers[offers.index("</li>") :]
+    assert second.index("Remesas Rapidas") < second.index("badge-cheapest")
+    assert re.search(r"With the cheapest provider, <strong>(<bdi>)?Remesas Rapidas", html)
+    assert "One offer ranked above the cheapest has a condition" in html
+    items = api.json()["offers"]
+    assert [(o["provider"], o["cheapest"], o["conditions"]) for o in items[:2]] == [
+        ("Citibank", False, ["members_only"]),
+        ("Remesas Rapidas", True, []),
+    ]
+    assert items[0]["condition_notes"] == [MEMBERS]
+    # and the averages still count it, as RPW does: (0 + 2 + 7 + 3) / 4
+    assert api.json()["corridor_avg_total_cost_pct"] == 3.0
+
+
+def test_a_cost_below_zero_is_explained_and_not_crowned_without_a_reason(reference, client):
+    # given a provider whose rate beats the interbank rate with no note, and one with a note
+    # naming a parallel market (both better than any other)
+    below = {"provider_type": "mto", "fee": "0", "speed": "same_day", "pickup_method": "Cash"}
+    make_quotes(
+        [row(**r) for r in USA_MEX]
+        + [
+            row(**below, provider="Sin Nota", fx_rate_offered="17.50"),
+            row(
+                **below,
+                provider="Paralelo",
+                fx_rate_offered="17.40",
+                notes="A negative exchange rate margin for this operator may reflect a "
+                "parallel or grey foreign exchange market.",
+            ),
+        ]
+    )
+    # when
+    html = client.get("/remittances/", {"sending": "USA", "receiving": "MEX"}).content.decode()
+    api = client.get("/api/v1/remittances/compare/", {"sending": "USA", "receiving": "MEX"})
+    # then both are shown below zero with the explanation, only the explained one is cheapest
+    assert 'id="below-zero"' in html and "It does not mean that the sender is paid." in html
+    assert "the survey does not show the figure to be real" in html
+    assert "notes say why (a parallel market, or a more favourable rate)" in html
+    assert [
+        (o["provider"], o["negative_cost"], o["negative_cost_explained"], o["cheapest"])
+        for o in api.json()["offers"][:3]
+    ] == [
+        ("Sin Nota", True, False, False),
+        ("Paralelo", True, True, True),
+        ("Remesas Rapidas", False, False, False),
+    ]
+
+
+def test_the_monitor_sets_apart_corridors_below_zero_that_nothing_explains(reference, client):
+    # given USA-HND, where every provider's rate beats the interbank rate "may be due to a
+    # promotion" (RPW, 2014Q2), USA-MEX and USA-GTM (same quotes, paid out in MXN)
+    promotion = (
+        "A negative total cost for this operator may be due to a promotion active at the time "
+        "information was collected and does not mean that the sender is remunarated for using "
+        "the service."
+    )
+    make_quotes(
+        [row(**r) for r in USA_MEX]
+        + [row(**r, receiving="GTM") for r in USA_MEX]
+        + [
+            row(**{**r, "fx_rate_offered": "18.70", "fee": "1"}, receiving="HND", notes=promotion)
+            for r in USA_MEX[:3]
+        ]
+    )
+    # when
+    html = client.get("/remittances/monitor/").content.decode()
+    data = selectors.monitor()
+    # then the cheapest corridors are the real ones; USA-HND is listed apart, with the reason
+    assert [s.corridor.code for s in data.cheapest] == ["USA-GTM", "USA-MEX"]
+    assert [s.corridor.code for s in data.below_zero] == ["USA-HND"]
+    cheapest = html[html.index('id="cheap-h"') : html.index('id="dear-h"')]
+    assert "Left out: averages below zero" in cheapest and "/corridors/USA-HND/" in cheapest
+    listed = cheapest[: cheapest.index("Left out")]
+    assert "USA-HND" not in listed
+    assert "It does not mean that the sender is paid." in cheapest
+    # and every average still counts every quote
+    assert selectors.corridor_stats(receiving="HND").get().average_pct < 0
+
+
+def test_the_compare_headline_is_the_average_of_the_band_compared(reference, client):
+    # given USD 200 and USD 500 quotes of one service each, 2% and 1% of the amount
+    make_quotes(
+        [
+            row(**USA_MEX[0]),
+            row(**{**USA_MEX[0], "fee": "0.5"}, band_usd="500", amount_sent="500"),
+        ]
+    )
+    # when the sender pays 500 (nearer the USD 500 amount) or 200
+    at_500 = client.get("/remittances/", {"sending": "USA", "receiving": "MEX", "amount": "500"})
+    api = client.get(
+        "/api/v1/remittances/compare/", {"sending": "USA", "receiving": "MEX", "amount": "500"}
+    ).json()
+    at_200 = client.get("/remittances/", {"sending": "USA", "receiving": "MEX", "amount": "200"})
+    # then each shows the corridor average of its own band: 0.1% + 1% and 1% + 1%
+    assert "<strong>1.10%</strong> corridor average for the equivalent of USD 500" in (
+        at_500.content.decode()
+    )
+    assert (api["band_usd"], api["corridor_avg_total_cost_pct"]) == (500, 1.1)
+    assert "<strong>2.00%</strong> corridor average for the equivalent of USD 200" in (
+        at_200.content.decode()
+    )
+
+
+def test_the_quotes_carry_their_notes(reference, client):
+    make_quotes([row(**USA_MEX[0], notes=MEMBERS)])
+    (item,) = client.get("/api/v1/remittances/quotes/").json()["items"]
+    assert item["notes"] == MEMBERS
+
+
+def test_no_remittance_hxl_column_is_tagged_group(quotes, client):
+    # the indicators' `group` is a region, a provider type or a country: HXL's #group is none
+    for table in exports.TABLES:
+        assert all(not c.hxl.startswith("#group") for c in table.columns), table.name
+        hashtags = client.get(f"{API}/{table.name}.hxl.csv").content.decode().splitlines()[1]
+        assert "#group" not in hashtags, table.name

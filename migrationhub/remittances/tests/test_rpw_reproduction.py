@@ -151,3 +151,29 @@ def test_the_open_data_of_the_shipped_data_is_a_valid_data_package(rpw_data, tmp
     rows = dict(zip(tables, (task.stats["rows"] for task in report.tasks), strict=True))
     assert rows["remittances-corridors"] == CorridorStat.objects.filter(band_usd=200).count()
     assert rows["remittances-published"] == rpw_data["published_values"]
+
+
+def test_the_real_data_are_shown_honestly(rpw_data, client):
+    from migrationhub.remittances import selectors
+
+    # given the shipped quotes, the latest of 2014Q2
+    # when the USA-MEX comparison is read
+    result = selectors.comparison("USA", "MEX")
+    # then Citibank's 0% "Service for members" is ranked first, flagged, and not the cheapest
+    first = result.offers[0]
+    assert (first.provider, first.total_cost, first.conditions) == ("Citibank", 0, ["members_only"])
+    assert not first.cheapest and result.cheapest.provider == "Ria"
+    assert result.survey.sources == ["rpw"] and result.survey.stale
+    assert len(result.periods) == len(set(result.periods)) == 10
+    # and the monitor's cheapest corridors of 2014Q2 leave out the two below zero (every quote
+    # below zero "may be due to a promotion"), listed apart
+    monitor = selectors.monitor("2014Q2")
+    assert {s.corridor.code for s in monitor.below_zero} == {"USA-HND", "ESP-HND"}
+    assert all(s.average_pct > 0 for s in monitor.cheapest) and len(monitor.cheapest) == 10
+    html = client.get("/remittances/monitor/").content.decode()
+    assert "Prices surveyed in <strong>2014 Q2</strong> by the World Bank" in html
+    assert "Left out: averages below zero" in html
+    # and the averages are those the World Bank published, every quote counted
+    (hnd,) = selectors.corridor_stats(sending="USA", receiving="HND", period="2014Q2")
+    published = published_corridor_averages()[("USA", "HND", "2014Q2")]
+    assert abs(hnd.average_pct - published) <= TOLERANCE and hnd.average_pct < 0

@@ -1,18 +1,24 @@
 """The reference vocabularies, loaded from data/reference/, match their sources."""
 
-import pytest
+import re
 
+import pytest
+from django.utils import translation
+
+from migrationhub.core.i18n import UN_LANGUAGES
 from migrationhub.taxonomy.loaders import load_reference
 from migrationhub.taxonomy.models import (
     Area,
     Country,
     Language,
+    Level,
     Objective,
     Principle,
     Region,
     SdgGoal,
     SdgIndicator,
     SdgTarget,
+    StakeholderType,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +85,85 @@ def test_labels_follow_the_active_language(reference):
 def test_objective_page_lists_actions(reference, client):
     page = client.get("/objectives/23/").content.decode()
     assert "international cooperation" in page.lower()
+
+
+# --- the vocabularies in the six UN languages ---------------------------------------------------
+
+OBJECTIVE_20_FR = (
+    "Rendre les envois de fonds plus rapides, plus sûrs et moins coûteux et favoriser "
+    "l’inclusion financière des migrants"
+)
+
+
+@pytest.mark.parametrize("model", [Objective, Principle, Area, Level, StakeholderType])
+def test_every_vocabulary_is_named_in_the_six_un_languages(reference, model):
+    # given the reference data loaded
+    # when each row's names are read
+    missing = [
+        (row.pk, lang)
+        for row in model.objects.all()
+        for lang in UN_LANGUAGES
+        if not (row.names.get(lang) or "").strip()
+    ]
+    # then every row has a name in each of the six languages
+    assert model.objects.exists()
+    assert missing == []
+
+
+def test_objective_20_has_its_official_french_title(reference):
+    objective = Objective.objects.get(number=20)
+    assert objective.names["fr"] == OBJECTIVE_20_FR
+    assert "fr" not in objective.unofficial
+
+
+def test_translations_we_could_not_verify_are_marked_unofficial(reference):
+    # given objective 20, whose official Arabic wording MigrationHub could not verify
+    objective = Objective.objects.get(number=20)
+    principle = Principle.objects.get(code="people-centred")
+    # then its Arabic title says it is our translation, its French one does not
+    assert "ar" in objective.unofficial
+    with translation.override("ar"):
+        assert objective.label_unofficial
+    with translation.override("fr"):
+        assert not objective.label_unofficial
+        assert principle.label == "Priorité à la dimension humaine"
+        assert not principle.label_unofficial
+    with translation.override("en"):
+        assert not objective.label_unofficial
+
+
+def test_labels_use_the_django_code_for_chinese(reference):
+    with translation.override("zh-hans"):
+        assert Level.objects.get(code="global").label == "全球"
+
+
+def test_loading_again_updates_the_names_of_existing_rows(reference):
+    # given reference rows whose names are out of date (loaded before the translations existed)
+    Objective.objects.update(names={}, unofficial=[])
+    StakeholderType.objects.filter(code="trade-union").update(names={"en": "Trade union"})
+    before = Objective.objects.count(), StakeholderType.objects.count()
+    # when the reference data are loaded again
+    load_reference()
+    # then the same rows carry the names of the CSV files
+    assert (Objective.objects.count(), StakeholderType.objects.count()) == before
+    assert Objective.objects.get(number=20).names["fr"] == OBJECTIVE_20_FR
+    assert "ar" in Objective.objects.get(number=20).unofficial
+    assert StakeholderType.objects.get(code="trade-union").names["fr"] == "Syndicat"
+
+
+def test_french_objective_page_shows_the_french_title(reference, client):
+    page = client.get("/fr/objectives/20/").content.decode()
+    assert re.search(rf"<h1>\s*{re.escape(OBJECTIVE_20_FR)}\s*</h1>", page)
+    assert 'id="unofficial"' not in page
+    # the actions exist only in English, and say so to the browser
+    assert '<ol type="a" lang="en" dir="ltr">' in client.get("/fr/objectives/1/").content.decode()
+
+
+def test_arabic_objective_list_shows_arabic_titles_and_marks_our_translations(reference, client):
+    page = client.get("/ar/objectives/").content.decode()
+    with translation.override("ar"):
+        titles = [o.label for o in Objective.objects.all()]
+    assert all(title in page for title in titles)
+    assert "Promote faster, safer and cheaper" not in page
+    assert 'id="unofficial"' in page
+    assert 'id="unofficial"' in client.get("/ar/objectives/20/").content.decode()
