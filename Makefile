@@ -44,6 +44,9 @@ format: install
 bench: install
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/remittances_bench.py
+	$(BIN)/python bench/partnerships_bench.py
+	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/instances_bench.py
 
 messages: install
 	cd migrationhub && ../$(BIN)/django-admin makemessages --settings=migrationhub.settings.dev -l fr -l es -l ar -l ru -l zh_Hans --no-location

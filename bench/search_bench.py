@@ -35,6 +35,12 @@ References, on the same data in the same run (TARGETS.md):
   (`pip install "datasette>=0.65,<0.66"`, part of the dev extra);
 - PostgreSQL: a plain `ts_rank_cd` ranking of every match plus one GROUP BY for the 3 facets.
 
+Relevance of the fast path, in the same run: for each of the 50 queries, the overlap of the
+engine's top 20 with the exhaustive ranking (every match scored by the same function: FTS5 bm25
+on SQLite, idf-weighted `ts_rank` on PostgreSQL; `Backend.exhaustive`), beside the overlap the
+newest 20 matches would have. And 20 long queries (6-8 words) that few practices match in full,
+timed with 3 facet counts: the any-word path (ADR 0007).
+
 Prints a table (p50, p95, the reference's p95 and the ratio) and writes the figures as JSON to
 bench/results/ (gitignored). Not a test: nothing here passes or fails.
 """
@@ -358,42 +364,90 @@ def timed(run, queries: list[str], repeat: int) -> dict:
     return percentiles(samples)
 
 
-def fts5_phrases(query: str) -> str:
-    return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+def engine_expression(query: str) -> str:
+    """The full-text expression the engine matches for `query` (every word, analysed)."""
+    from django.db import connection
+
+    from migrationhub.search.backends import backend_for
+    from migrationhub.search.query import parse
+
+    return backend_for(connection).all_expression(parse(query, "en"))
 
 
 def reference_runs(vendor: str, sqlite_path: str | None):
-    """The references of TARGETS.md, as (name, run) pairs."""
+    """The references of TARGETS.md, as (name, run) pairs, over the same analysed index."""
     if vendor == "sqlite":
         import sqlite3
 
         conn = sqlite3.connect(sqlite_path)
-        sql = "SELECT rowid, title FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 20"
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 20"
         return [
-            ("fts5_rank", lambda q: conn.execute(sql, [fts5_phrases(q)]).fetchall()),
+            ("fts5_rank", lambda q: conn.execute(sql, [engine_expression(q)]).fetchall()),
         ]
     from django.db import connection
 
-    from migrationhub.search.backends.postgres import CONFIG
-
     ranked = (
-        f"SELECT d.id, d.title FROM search_document d, plainto_tsquery('{CONFIG}', %s) q"
+        "SELECT d.id, d.title FROM search_document d, to_tsquery('simple', %s) q"
         " WHERE d.tsv @@ q ORDER BY ts_rank_cd(d.tsv, q) DESC LIMIT 20"
     )
     facets = (
-        f"SELECT f.facet, f.value, count(*) FROM search_document d"
-        f" JOIN search_facet f ON f.document_id = d.id, plainto_tsquery('{CONFIG}', %s) q"
+        "SELECT f.facet, f.value, count(*) FROM search_document d"
+        " JOIN search_facet f ON f.document_id = d.id, to_tsquery('simple', %s) q"
         " WHERE d.tsv @@ q AND f.facet IN ('objective', 'country', 'level') GROUP BY 1, 2"
     )
 
     def run(q):
+        expression = engine_expression(q)
         with connection.cursor() as cursor:
-            cursor.execute(ranked, [q])
+            cursor.execute(ranked, [expression])
             cursor.fetchall()
-            cursor.execute(facets, [q])
+            cursor.execute(facets, [expression])
             cursor.fetchall()
 
     return [("pg_ts_rank_cd_facets", run)]
+
+
+def relevance(queries: list[str]) -> dict:
+    """Overlap@20 of the engine's top 20 with the exhaustive ranking (every match scored by the
+    same function: FTS5 bm25 / idf-weighted ts_rank), per query; and, for comparison, of the
+    newest 20 matches (what recency alone would rank)."""
+    from django.db import connection
+
+    from migrationhub.search import bitmaps, topk
+    from migrationhub.search.backends import backend_for
+    from migrationhub.search.query import parse
+    from migrationhub.search.selectors import search
+
+    backend = backend_for(connection)
+    overlaps, newest, seconds = [], [], []
+    for q in queries:
+        found = [h.document_id for h in search(q, kinds=["practice"], limit=20, language="en").hits]
+        parsed = parse(q, "en")
+        started = time.perf_counter()
+        reference = backend.exhaustive(parsed, 20, kinds=["practice"])
+        seconds.append(time.perf_counter() - started)
+        overlaps.append(topk.overlap(found, reference))
+        matches = backend.match_ids(backend.all_expression(parsed))
+        newest.append(topk.overlap(bitmaps.descending(matches, 0, 20), reference))
+    return {
+        "overlap_mean": round(statistics.mean(overlaps), 3),
+        "overlap_min": min(overlaps),
+        "queries_below_0_9": sum(o < 0.9 for o in overlaps),
+        "newest_20_overlap_mean": round(statistics.mean(newest), 3),
+        "exhaustive_ms_median": round(statistics.median(seconds) * 1000, 1),
+        "per_query": overlaps,
+    }
+
+
+def need_queries(practices: list[dict], k: int = 20, seed: int = SEED) -> list[str]:
+    """k long queries (6-8 content words from different practices), phrased like needs: few
+    practices have all the words, so the engine ranks those with some of them."""
+    rng = random.Random(seed + 2)
+    sample = rng.sample(practices, min(2000, len(practices)))
+    words = sorted(
+        {w for p in sample[:300] for w in WORD.findall(p["title"].lower()) if w not in STOPWORDS}
+    )
+    return [" ".join(rng.sample(words, rng.randint(6, 8))) for _ in range(k)]
 
 
 def free_port() -> int:
@@ -455,6 +509,7 @@ def worker(args) -> None:
     started = time.perf_counter()
     if not args.reuse:
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the database cache, where settings use it
         load_reference()
     vocabulary = _read_vocabulary(Path(args.evaluations), Path(args.glossary))
     practices = generate_practices(args.size, vocabulary, taxonomy_codes())
@@ -495,6 +550,29 @@ def worker(args) -> None:
     measure("search_9_facets", lambda q: search(q, kinds=["practice"], facets=API_FACETS))
     for name, run in reference_runs(connection.vendor, args.sqlite_path):
         measure(f"ref_{name}", run)
+    figures["relevance"] = relevance(queries)
+    print(
+        f"    {'overlap@20 with exhaustive':<28} mean {figures['relevance']['overlap_mean']:.3f}"
+        f"  min {figures['relevance']['overlap_min']:.2f}"
+        f"  below 0.9: {figures['relevance']['queries_below_0_9']}"
+        f"  (newest 20: {figures['relevance']['newest_20_overlap_mean']:.3f};"
+        f" exhaustive ranking {figures['relevance']['exhaustive_ms_median']} ms median)",
+        flush=True,
+    )
+    needs = need_queries(practices)
+    figures["need_queries"] = needs
+    figures["need_matches"] = {
+        "some_words": sum(search(q, kinds=["practice"], limit=0).match == "some" for q in needs)
+    }
+    measures["search_some_words_3_facets"] = timed(
+        lambda q: search(q, kinds=["practice"], facets=THREE_FACETS), needs, args.repeat
+    )
+    m = measures["search_some_words_3_facets"]
+    print(
+        f"    {'search_some_words_3_facets':<28} p50 {m['p50']:7.1f}  p95 {m['p95']:7.1f} ms"
+        f"  ({figures['need_matches']['some_words']}/{len(needs)} long queries matched some words)",
+        flush=True,
+    )
     connection.close()
 
     if args.worker_http:
@@ -532,7 +610,7 @@ def worker(args) -> None:
         if connection.vendor == "sqlite" and datasette:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            sql = "select rowid, title from search_fts where search_fts match :q order by rank limit 20"
+            sql = "select rowid from search_fts where search_fts match :q order by rank limit 20"
             command = [
                 datasette,
                 "serve",
@@ -553,7 +631,7 @@ def worker(args) -> None:
                     lambda q: http_get(
                         f"{base}/{name}.json?"
                         + urllib.parse.urlencode(
-                            {"sql": sql, "q": fts5_phrases(q), "_shape": "array"}
+                            {"sql": sql, "q": engine_expression(q), "_shape": "array"}
                         )
                     ),
                 )
@@ -657,6 +735,20 @@ def table(results: list[dict]) -> list[str]:
             lines.append(
                 f"| {r['size']:,} | {r['backend']} | {name} | {m['p50']:.1f} | {m['p95']:.1f} |"
                 f" {ref_name.removeprefix('ref_') if ref else '-'} | {ref_p95} | {ratio} |"
+            )
+    lines += [
+        "",
+        "| size | database | overlap@20 with exhaustive ranking (mean, min) | queries below 0.9 |"
+        " newest 20's overlap | exhaustive ranking, median ms |",
+        "| ---: | --- | --- | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        rel = r.get("relevance")
+        if rel:
+            lines.append(
+                f"| {r['size']:,} | {r['backend']} | {rel['overlap_mean']:.3f}, {rel['overlap_min']:.2f} |"
+                f" {rel['queries_below_0_9']} | {rel['newest_20_overlap_mean']:.3f} |"
+                f" {rel['exhaustive_ms_median']} |"
             )
     return lines
 

@@ -11,6 +11,9 @@ migrationhub export NAME FORMAT [--out PATH]     (NAME: a table, an app's packag
 migrationhub createadmin EMAIL [--password ...]
 migrationhub search-rebuild
 migrationhub request-reverification
+migrationhub partnerships-refresh              (daily: status lights, scorecards, reminders)
+migrationhub import-iati FILE [--as EMAIL] [--dry-run]
+migrationhub export-iati [--output FILE]
 migrationhub worker                            (run queued background work; start as many as needed)
 migrationhub manage ARGS...                    (any Django management command)
 
@@ -26,7 +29,7 @@ import sys
 COMMANDS = {
     "migrate": ["core_migrate"],
     "load-reference": ["taxonomy_load"],
-    "load-demo": ["knowledge_load_demo"],
+    "load-demo": ["partnerships_load_demo"],
     "load-remittances": ["remittances_load"],
     "import": ["knowledge_import"],
     "import-remittances": ["remittances_import"],
@@ -34,6 +37,9 @@ COMMANDS = {
     "createadmin": ["accounts_createadmin"],
     "search-rebuild": ["search_rebuild"],
     "request-reverification": ["knowledge_request_reverification"],
+    "partnerships-refresh": ["partnerships_refresh"],
+    "import-iati": ["partnerships_import_iati"],
+    "export-iati": ["partnerships_export_iati"],
     "worker": ["db_worker"],
 }
 

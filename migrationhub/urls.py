@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("invitations/", include("migrationhub.organisations.invitation_urls")),
     path("objectives/", include("migrationhub.taxonomy.urls")),
     path("remittances/", include("migrationhub.remittances.urls")),
+    path("partnerships/", include("migrationhub.partnerships.urls")),
     path("", include("migrationhub.web.urls")),
     prefix_default_language=False,
 )

@@ -33,9 +33,15 @@ def test_the_wheel_carries_the_data_and_the_licence_but_no_tests(tmp_path):
         "migrationhub/data/demo/practices.json",
         "migrationhub/data/remittances/rpw_quotes_2011q1_2014q2.csv",
         "migrationhub/data/hxl/hxl_hashtags.csv",
+        # the IATI schema with what it includes and imports, offline (partnerships/iati.py)
+        "migrationhub/data/iati/schema_2.03/iati-activities-schema.xsd",
+        "migrationhub/data/iati/schema_2.03/iati-common.xsd",
+        "migrationhub/data/iati/schema_2.03/xml.xsd",
+        "migrationhub/data/iati/codelists/OrganisationRole.xml",
         "migrationhub/locale/ar/LC_MESSAGES/django.mo",
         "migrationhub/web/templates/base.html",
         "migrationhub/web/static/migrationhub/site.css",
+        "migrationhub/search/stopwords/ar.txt",  # read by search/analysis.py at import
     ):
         assert shipped in names, shipped
     assert any(n.endswith("licenses/LICENSE") for n in names)

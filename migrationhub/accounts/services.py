@@ -100,12 +100,14 @@ def reviewer_role_grant(*, actor: Any, user: User, role: str) -> User:
         actor=actor, action="reviewer_role.grant", target=user, role=role, previous=previous
     )
     notify_on_commit(
-        _("[MigrationHub] You are now a reviewer"),
-        _(
-            "A platform administrator made you a reviewer (%(role)s) on MigrationHub. Practices "
-            "you are assigned to appear in your review queue."
-        )
-        % {"role": user.get_reviewer_role_display()},
+        lambda: _("[MigrationHub] You are now a reviewer"),
+        lambda: (
+            _(
+                "A platform administrator made you a reviewer (%(role)s) on MigrationHub. Practices "
+                "you are assigned to appear in your review queue."
+            )
+            % {"role": user.get_reviewer_role_display()}
+        ),
         [user.email],
     )
     return user
@@ -130,8 +132,8 @@ def reviewer_role_withdraw(*, actor: Any, user: User, reason: str = "") -> User:
         previous=previous,
     )
     notify_on_commit(
-        _("[MigrationHub] Your reviewer role was withdrawn"),
-        _("A platform administrator withdrew your reviewer role on MigrationHub."),
+        lambda: _("[MigrationHub] Your reviewer role was withdrawn"),
+        lambda: _("A platform administrator withdrew your reviewer role on MigrationHub."),
         [user.email],
     )
     return user

@@ -36,6 +36,27 @@ class PageMeta(Schema):
         return page.meta()
 
 
+class SearchSuggestionOut(Schema):
+    """Another search to try when one found nothing: `q` spelt as the index spells its words
+    (`kind` "spelling"), or without one of its filters ("filter"); `count` results."""
+
+    kind: str
+    label: str
+    q: str
+    filters: dict[str, list[str]]
+    count: int
+
+
+class SearchMeta(PageMeta):
+    """The page of a search list, with how the query's words matched: "all" (every result has
+    every word), or "some" (fewer than ten records had them all: `all_words` of them; the others
+    have some of the words, the closest first); and `suggestions` when nothing was found."""
+
+    match: str
+    all_words: int
+    suggestions: list[SearchSuggestionOut]
+
+
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """`{status: ErrorOut}` for a route's `response=`: the errors it can answer."""
     return dict.fromkeys(statuses, ErrorOut)

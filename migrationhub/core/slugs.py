@@ -4,6 +4,11 @@ A slug is chosen from the free ones (`root`, `root-2`, `root-3` …) and the row
 savepoint; if another writer took the same slug in the meantime (the unique index refuses the
 row), the next free one is tried. Checking first and then saving without the retry is what gave
 duplicate-slug server errors when 40 people created "the same" record at once.
+
+A model whose detail page lives at `<prefix>/<slug>/` beside fixed pages (`<prefix>/new/`)
+declares those path segments in `RESERVED_SLUGS`: no record may take one, or its page would be
+hidden behind the fixed one (a partnership named "New" would be unreachable).
+`tests/test_slugs_reserved.py` checks every app's fixed segments are declared.
 """
 
 from __future__ import annotations
@@ -26,8 +31,13 @@ def free_slug(root: str, taken: set[str]) -> str:
     return slug
 
 
+def reserved_slugs(model: type[models.Model]) -> set[str]:
+    """The path segments `model`'s slugs must not take (its app's fixed pages)."""
+    return set(getattr(model, "RESERVED_SLUGS", ()))
+
+
 def _free_slug(model: type[models.Model], root: str, exclude_pk: object) -> str:
-    taken = set(
+    taken = reserved_slugs(model) | set(
         model._default_manager.filter(slug__startswith=root)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)

@@ -7,10 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from migrationhub.accounts.auth import TokenAuth, request_user, token_user
 from migrationhub.core.errors import NotFound
-from migrationhub.core.schemas import FacetValueOut, PageMeta, errors
+from migrationhub.core.page_cache import cached_api
+from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
 from migrationhub.organisations.selectors import organisation_get
 
 from . import permissions, selectors, services
@@ -117,7 +119,7 @@ class PracticeHitOut(PracticeSummaryOut):
 
 
 class PracticeSearchOut(Schema):
-    meta: PageMeta
+    meta: SearchMeta
     facets: dict[str, list[FacetValueOut]]
     items: list[PracticeHitOut]
 
@@ -200,6 +202,7 @@ class TranslationIn(Schema):
     summary="Search published practices, with facets",
     operation_id="practice_list",
 )
+@decorate_view(cached_api("practices", "organisations", "taxonomy"))
 def practice_list(request: HttpRequest, filters: Query[PracticeFilters]) -> dict[str, Any]:
     """Ranked full-text search (prefix words, stemming, highlighted snippets) over published
     practices; filters combine as AND across facets and OR within one; facet counts cover every
@@ -216,7 +219,7 @@ def practice_list(request: HttpRequest, filters: Query[PracticeFilters]) -> dict
         practice = item.object
         practice.title_html, practice.snippet_html = item.title_html, item.snippet_html
         items.append(practice)
-    return {"meta": PageMeta.of(result.page), "facets": result.facet_counts(), "items": items}
+    return {"meta": result.meta(), "facets": result.facet_counts(), "items": items}
 
 
 def _get_visible(request: HttpRequest, slug: str) -> Practice:
@@ -230,6 +233,7 @@ def _get_visible(request: HttpRequest, slug: str) -> Practice:
     summary="One practice",
     operation_id="practice_detail",
 )
+@decorate_view(cached_api("practices", "organisations"))
 def practice_detail(request: HttpRequest, slug: str) -> Practice:
     return _get_visible(request, slug)
 

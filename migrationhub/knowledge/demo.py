@@ -5,14 +5,12 @@ A demo practice counts as verified on the date of the document it comes from: th
 its facts were last checked, so the platform honestly flags most of them as stale.
 """
 
-import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
+from migrationhub.core.demo import DOCUMENT_DATES, cite, demo_dir, documents
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.services import OrganisationFields, organisation_create
 
@@ -20,14 +18,6 @@ from . import selectors
 from .importers import curated_practice
 from .services import practices_import_published
 
-# Dates of the seed documents (shared/seeds/README.md and the documents' own headers).
-DOCUMENT_DATES = {
-    "000": dt.date(2018, 3, 26),
-    "001": dt.date(2018, 3, 27),
-    "002": dt.date(2018, 3, 27),
-    "003": dt.date(2018, 12, 11),
-    "004": dt.date(2006, 10, 23),
-}
 ORGANISATION_FIELDS = (
     "name",
     "acronym",
@@ -40,27 +30,6 @@ ORGANISATION_FIELDS = (
     "description",
     "website",
 )
-
-
-def demo_dir() -> Path:
-    return Path(settings.SHIPPED_DATA_DIR) / "demo"
-
-
-def documents() -> dict[str, dict[str, str]]:
-    """The seed documents the demo records cite, by number (data/demo/documents.json)."""
-    rows = json.loads((demo_dir() / "documents.json").read_text(encoding="utf-8"))
-    return {row["document"]: row for row in rows}
-
-
-def cite(provenance: list[dict[str, Any]], docs: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
-    """Provenance entries with their document named (title, author, publisher, place, date), so
-    that a reader sees what "document 004, paragraph 15" is."""
-    cited = []
-    for entry in provenance:
-        doc = docs.get(str(entry.get("document", "")), {})
-        extra = {k: v for k, v in doc.items() if k != "document" and v}
-        cited.append({**entry, **extra})
-    return cited
 
 
 def _verified_on(provenance: list[dict[str, Any]]) -> str | None:

@@ -24,7 +24,8 @@ from migrationhub.core.open_data import (
     Table,
     page_url,
 )
-from migrationhub.taxonomy.selectors import codes, region_codes_by_pk
+from migrationhub.taxonomy.columns import vocabulary_column
+from migrationhub.taxonomy.selectors import region_codes_by_pk
 
 from . import selectors
 
@@ -95,13 +96,7 @@ PRACTICES = Table(
         ),
         Column("summary", "string", "Summary, in the original language.", hxl="#description"),
         Column("body", "string", "Full description.", hxl="#description+text"),
-        Column(
-            "language",
-            "string",
-            "Original language (code of /api/v1/reference/languages).",
-            required=True,
-            codes=codes("languages"),
-        ),
+        vocabulary_column("language"),
         Column(
             "organisation",
             "string",
@@ -118,67 +113,16 @@ PRACTICES = Table(
             multiple=True,
             pattern=SLUG_PATTERN,
         ),
-        Column(
-            "objectives",
-            "integer",
-            "GCM objective numbers (1-23), separated by ';'.",
-            hxl="#sector+code",
-            multiple=True,
-            codes=codes("objectives"),
-        ),
-        Column(
-            "principles",
-            "string",
-            "GCM guiding principle codes, separated by ';'.",
-            multiple=True,
-            codes=codes("principles"),
-        ),
-        Column(
-            "areas",
-            "string",
-            "Areas of multi-stakeholder cooperation (codes), separated by ';'.",
-            multiple=True,
-            codes=codes("areas"),
-        ),
-        Column(
-            "countries",
-            "string",
-            "Countries (ISO 3166-1 alpha-3), separated by ';'.",
-            hxl="#country+code",
-            multiple=True,
-            pattern="[A-Z]{3}",
-        ),
-        Column(
-            "regions",
-            "string",
-            "UN M49 regions, sub-regions and intermediate regions of the countries, "
-            "separated by ';'.",
-            hxl="#region+code",
-            multiple=True,
-            pattern="[0-9]{3}",
-        ),
-        Column(
-            "levels",
-            "string",
-            "Governance levels (local, national, regional, global), separated by ';'.",
-            hxl="#activity+type",
-            multiple=True,
-            codes=codes("levels"),
-        ),
-        Column(
-            "stakeholder_types",
-            "string",
-            "Types of stakeholders involved (codes), separated by ';'.",
-            hxl="#org+type",
-            multiple=True,
-            codes=codes("stakeholder_types"),
-        ),
-        Column(
+        vocabulary_column("objectives"),
+        vocabulary_column("principles"),
+        vocabulary_column("areas"),
+        vocabulary_column("countries"),
+        vocabulary_column("regions"),
+        vocabulary_column("levels"),
+        vocabulary_column("stakeholder_types"),
+        vocabulary_column(
             "sdg_targets",
-            "string",
             "SDG targets the practice serves (e.g. 10.7, 10.c), separated by ';'.",
-            multiple=True,
-            codes=codes("sdg_targets"),
         ),
         Column(
             "period_start",

@@ -24,6 +24,9 @@ TAG_FIELDS = (
 
 
 class Practice(TimeStampedModel):
+    RESERVED_SLUGS = frozenset(
+        {"new", "mine"}
+    )  # fixed pages beside /practices/<slug>/ (core.slugs)
     DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
     PUBLISHED, RETURNED, ARCHIVED = "published", "returned", "archived"
     STATUSES = [

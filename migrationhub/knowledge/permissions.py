@@ -39,18 +39,18 @@ def can_view(user: Any, practice: Practice) -> bool:
 
 def require_editor(user: Any, practice: Practice) -> None:
     if not can_edit(user, practice):
-        raise PermissionDenied("Only members of the submitting organisation may do this.")
+        raise PermissionDenied(_("Only members of the submitting organisation may do this."))
 
 
 def require_review_coordinator(user: Any) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_staff):
-        raise PermissionDenied("Only platform administrators assign reviewers.")
+        raise PermissionDenied(_("Only platform administrators assign reviewers."))
 
 
 def practice_for(user: Any, practice: Practice | None) -> Practice:
     """The practice if `user` may see it; otherwise NotFound (never reveal unpublished work)."""
     if practice is None or not can_view(user, practice):
-        raise NotFound("No such practice.")
+        raise NotFound(_("No such practice."))
     return practice
 
 

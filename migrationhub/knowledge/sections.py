@@ -9,7 +9,7 @@ from migrationhub.core.sections import Section, contribute
 from . import selectors
 
 
-@contribute("objective.page", order=10)
+@contribute("objective.page", order=10, depends_on=("practices", "organisations"))
 def objective_practices(request: HttpRequest, objective: Any) -> Section:
     return Section(
         "knowledge/_objective_practices.html",
@@ -20,7 +20,7 @@ def objective_practices(request: HttpRequest, objective: Any) -> Section:
     )
 
 
-@contribute("organisation.profile", order=10)
+@contribute("organisation.profile", order=10, depends_on=("practices",))
 def organisation_practices(request: HttpRequest, organisation: Any) -> Section:
     return Section(
         "knowledge/_practice_cards.html",

@@ -28,11 +28,12 @@ def practice_queryset() -> QuerySet[Practice]:
     )
 
 
-def practice_summary_queryset() -> QuerySet[Practice]:
-    """What lists show: the tags, not the long texts, translations or provenance."""
+def practice_summary_queryset(tags: tuple[str, ...] = TAG_FIELDS) -> QuerySet[Practice]:
+    """What lists show: the `tags` (all of them, for the API), not the long texts, translations
+    or provenance."""
     return (
         Practice.objects.select_related("language", "organisation")
-        .prefetch_related(*TAG_FIELDS)
+        .prefetch_related(*tags)
         .defer("body", "results", "source", "provenance")
     )
 
@@ -60,18 +61,31 @@ PRACTICE_SEARCH = FacetedSearch(
 
 
 def practice_search(
-    query: str | None, filters: dict[str, list[str]], *, page: int = 1, page_size: int = 20
+    query: str | None,
+    filters: dict[str, list[str]],
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    tags: tuple[str, ...] = TAG_FIELDS,
 ) -> FacetedResult:
-    """Published practices matching `query` and `filters`, ranked, with facet counts."""
-    return PRACTICE_SEARCH.run(query, filters, page=page, page_size=page_size)
+    """Published practices matching `query` and `filters`, ranked, with facet counts; each
+    practice with the `tags` the caller shows (the search page: its objectives only)."""
+    load = None if tags == TAG_FIELDS else practice_summary_queryset(tags).in_bulk
+    return PRACTICE_SEARCH.run(query, filters, page=page, page_size=page_size, load=load)
 
 
 def practice_list_published() -> QuerySet[Practice]:
     return practice_queryset().filter(status=Practice.PUBLISHED)
 
 
+def practice_cards() -> QuerySet[Practice]:
+    """Published practices as cards show them (knowledge/_practice_card.html): owner, levels,
+    summary."""
+    return practice_summary_queryset(("levels",)).filter(status=Practice.PUBLISHED)
+
+
 def practice_latest(n: int = 6) -> list[Practice]:
-    return list(practice_list_published().order_by("-published_at", "-pk")[:n])
+    return list(practice_cards().order_by("-published_at", "-pk")[:n])
 
 
 def practice_slugs() -> set[str]:
@@ -97,12 +111,12 @@ def practice_list_stale() -> QuerySet[Practice]:
 
 
 def practice_list_for_objective(number: int) -> QuerySet[Practice]:
-    return practice_list_published().filter(objectives__number=number)
+    return practice_cards().filter(objectives__number=number)
 
 
 def practice_list_for_organisation(organisation: Any) -> QuerySet[Practice]:
     return (
-        practice_list_published()
+        practice_cards()
         .filter(Q(organisation=organisation) | Q(organisations=organisation))
         .distinct()
     )

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from migrationhub.core import audit
+from migrationhub.core import audit, page_cache
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
 from migrationhub.core.imports import run_import
-from migrationhub.core.slugs import free_slug, save_with_unique_slug, slug_root
+from migrationhub.core.slugs import free_slug, reserved_slugs, save_with_unique_slug, slug_root
 from migrationhub.core.tasks import notify_on_commit
 from migrationhub.organisations import permissions as org_permissions
 from migrationhub.organisations import selectors as org_selectors
@@ -328,12 +328,14 @@ def review_assign(*, actor: Any, practice: Practice, reviewer: Any) -> ReviewAss
     )
     _start_review_if_panel_complete(practice, actor)
     notify_on_commit(
-        _("[MigrationHub] Please review: %(title)s") % {"title": practice.title},
-        _(
-            "You were assigned to review “%(title)s”. Open it from your review queue, declare "
-            "whether you have a conflict of interest, then decide."
-        )
-        % {"title": practice.title},
+        lambda: _("[MigrationHub] Please review: %(title)s") % {"title": practice.title},
+        lambda: (
+            _(
+                "You were assigned to review “%(title)s”. Open it from your review queue, declare "
+                "whether you have a conflict of interest, then decide."
+            )
+            % {"title": practice.title}
+        ),
         [reviewer.email],
     )
     return assignment
@@ -441,6 +443,8 @@ def review_decide(
     _save(practice, actor)
     audit.record(actor=actor, action=f"practice.review_{outcome}", target=practice)
     practice_reindex(practice)
+    if practice.status == Practice.PUBLISHED:
+        page_cache.changed("practices")
     _notify_organisation(practice, outcome)
     return practice
 
@@ -450,14 +454,25 @@ def _notify_organisation(practice: Practice, outcome: str) -> None:
         return
     emails = org_selectors.member_emails(practice.organisation)
     subjects = {
-        review_rules.APPROVE: "Your practice was published",
-        review_rules.REVISE: "Your practice needs more information",
-        review_rules.REJECT: "Your practice was not accepted",
+        review_rules.APPROVE: lambda: _("[MigrationHub] Your practice was published: %(title)s"),
+        review_rules.REVISE: lambda: _(
+            "[MigrationHub] Your practice needs more information: %(title)s"
+        ),
+        review_rules.REJECT: lambda: _("[MigrationHub] Your practice was not accepted: %(title)s"),
     }
     notify_on_commit(
-        f"[MigrationHub] {subjects[outcome]}: {practice.title}",
-        f"Review round {practice.review_round} of “{practice.title}” has ended: "
-        f"{practice.get_status_display()}. See the reviewers' comments on the practice page.",
+        lambda: subjects[outcome]() % {"title": practice.title},
+        lambda: (
+            _(
+                "Review round %(round)s of “%(title)s” has ended: %(status)s. See the reviewers' "
+                "comments on the practice page."
+            )
+            % {
+                "round": practice.review_round,
+                "title": practice.title,
+                "status": practice.get_status_display(),
+            }
+        ),
         emails,
     )
 
@@ -473,6 +488,7 @@ def practice_verify(*, actor: Any, practice: Practice) -> Practice:
     practice.reverification_requested_at = None
     _save(practice, actor)
     audit.record(actor=actor, action="practice.verify", target=practice)
+    page_cache.changed("practices")
     return practice
 
 
@@ -480,10 +496,13 @@ def practice_verify(*, actor: Any, practice: Practice) -> Practice:
 def practice_archive(*, actor: Any, practice: Practice, reason: str = "") -> Practice:
     permissions.require_review_coordinator(actor)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    was_public = practice.status == Practice.PUBLISHED
     practice.status = Practice.ARCHIVED
     _save(practice, actor)
     audit.record(actor=actor, action="practice.archive", target=practice, reason=reason)
     practice_reindex(practice)
+    if was_public:
+        page_cache.changed("practices")
     return practice
 
 
@@ -565,7 +584,9 @@ def _translation_reviewed(
     return locked
 
 
-def _notify_translator(translation: PracticeTranslation, subject: str, body: str) -> None:
+def _notify_translator(
+    translation: PracticeTranslation, subject: Callable[[], str], body: Callable[[], str]
+) -> None:
     if translation.proposed_by is not None:
         notify_on_commit(subject, body, [translation.proposed_by.email])
 
@@ -593,11 +614,14 @@ def translation_approve(
         language=translation.language_id,
     )
     practice_reindex(practice)
+    page_cache.changed("practices")
     _notify_translator(
         translation,
-        _("[MigrationHub] Translation published: %(title)s") % {"title": practice.title},
-        _("Your translation (%(language)s) of “%(title)s” was approved and is now public.")
-        % {"language": translation.language.name, "title": practice.title},
+        lambda: _("[MigrationHub] Translation published: %(title)s") % {"title": practice.title},
+        lambda: (
+            _("Your translation (%(language)s) of “%(title)s” was approved and is now public.")
+            % {"language": translation.language.name, "title": practice.title}
+        ),
     )
     return translation
 
@@ -627,15 +651,33 @@ def translation_reject(
     )
     _notify_translator(
         translation,
-        _("[MigrationHub] Translation not accepted: %(title)s") % {"title": practice.title},
-        _("Your translation (%(language)s) of “%(title)s” was not accepted: %(note)s")
-        % {
-            "language": translation.language.name,
-            "title": practice.title,
-            "note": translation.review_note,
-        },
+        lambda: _("[MigrationHub] Translation not accepted: %(title)s") % {"title": practice.title},
+        lambda: (
+            _("Your translation (%(language)s) of “%(title)s” was not accepted: %(note)s")
+            % {
+                "language": translation.language.name,
+                "title": practice.title,
+                "note": translation.review_note,
+            }
+        ),
     )
     return translation
+
+
+def _ask_to_reverify(practice: Practice) -> None:
+    if practice.organisation is None:
+        return
+    notify_on_commit(
+        lambda: _("[MigrationHub] Please re-verify: %(title)s") % {"title": practice.title},
+        lambda: (
+            _(
+                "“%(title)s” was last verified on %(date)s. Readers now see it flagged as stale. "
+                "Open it on MigrationHub and choose “Confirm still accurate”, or edit it."
+            )
+            % {"title": practice.title, "date": practice.last_verified_at or _("never")}
+        ),
+        org_selectors.member_emails(practice.organisation),
+    )
 
 
 @transaction.atomic
@@ -650,14 +692,7 @@ def practices_request_reverification(*, today: dt.date | None = None) -> int:
         practice.reverification_requested_at = timezone.now()
         practice.save(update_fields=["reverification_requested_at"])
         audit.record(actor=None, action="practice.request_reverification", target=practice)
-        if practice.organisation is not None:
-            notify_on_commit(
-                f"[MigrationHub] Please re-verify: {practice.title}",
-                f"“{practice.title}” was last verified on {practice.last_verified_at or 'never'}. "
-                "Readers now see it flagged as stale. Open it on MigrationHub and choose "
-                "“Confirm still accurate”, or edit it.",
-                org_selectors.member_emails(practice.organisation),
-            )
+        _ask_to_reverify(practice)
         count += 1
     return count
 
@@ -679,7 +714,7 @@ def _insert_many(
     the unique index refuses the batch and the practices are inserted one by one with retries.
     History, related rows and audit events are written in bulk too.
     """
-    taken = selectors.practice_slugs()
+    taken = selectors.practice_slugs() | reserved_slugs(Practice)
     for practice, _resolved, slug_text in prepared:
         practice.slug = free_slug(slug_root(slug_text, fallback="practice"), taken)
         taken.add(practice.slug)
@@ -784,6 +819,7 @@ def practices_import_published(
             prepared.append((practice, resolved, record.slug or practice.title))
         published = _insert_many(actor, prepared, action="practice.import_published")
         practices_index_new(published)
+        page_cache.changed("practices")
         return published
 
     return run_import(records, validate=validate, write=write)

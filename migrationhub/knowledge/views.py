@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from migrationhub.core.errors import ApplicationError, NotFound
 from migrationhub.core.forms import add_service_errors
+from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, querystring_without_page
 from migrationhub.organisations.selectors import organisations_of
 
@@ -30,11 +30,21 @@ from .models import Practice
 PAGE_SIZE = 20
 
 
-@vary_on_headers("HX-Request")  # the same URL answers a page or a fragment
+# The same URL answers a page or a fragment (htmx).
+@cached_page(
+    "practices",
+    "organisations",
+    "taxonomy",
+    vary=("HX-Request", "HX-Boosted", "HX-History-Restore-Request"),
+)
 def practice_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.PRACTICE_SEARCH.filters_from(request.GET)
     result = selectors.practice_search(
-        request.GET.get("q"), filters, page=page_number(request.GET), page_size=PAGE_SIZE
+        request.GET.get("q"),
+        filters,
+        page=page_number(request.GET),
+        page_size=PAGE_SIZE,
+        tags=("objectives",),  # what the results show (knowledge/_results.html)
     )
     context = {"result": result, "querystring": querystring_without_page(request.GET)}
     # htmx swaps the filters and the results together, so the filters' counts follow the search.
@@ -51,6 +61,7 @@ def _visible(request: HttpRequest, slug: str) -> Practice:
         raise Http404(str(exc)) from exc
 
 
+@cached_page("practices", "organisations", "taxonomy")
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     lang = request.GET.get("lang")

@@ -8,10 +8,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from migrationhub.accounts.auth import TokenAuth, token_user
 from migrationhub.core.errors import NotFound
-from migrationhub.core.schemas import FacetValueOut, PageMeta, errors
+from migrationhub.core.page_cache import cached_api
+from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
 
 from . import selectors, services
 from .models import Organisation
@@ -66,7 +68,7 @@ class OrganisationOut(Schema):
 
 
 class OrganisationPage(Schema):
-    meta: PageMeta
+    meta: SearchMeta
     facets: dict[str, list[FacetValueOut]]
     items: list[OrganisationOut]
 
@@ -132,6 +134,7 @@ def _get(slug: str) -> Organisation:
     summary="Search and filter the directory, with facets",
     operation_id="organisation_list",
 )
+@decorate_view(cached_api("organisations", "taxonomy"))
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> dict[str, Any]:
     result = selectors.organisation_search(
         filters.q,
@@ -140,7 +143,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
         page_size=filters.page_size,
     )
     return {
-        "meta": PageMeta.of(result.page),
+        "meta": result.meta(),
         "facets": result.facet_counts(),
         "items": [item.object for item in result.page.items],
     }
@@ -152,6 +155,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
     summary="One organisation",
     operation_id="organisation_detail",
 )
+@decorate_view(cached_api("organisations"))
 def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     return _get(slug)
 

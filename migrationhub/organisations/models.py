@@ -14,6 +14,7 @@ from migrationhub.core.models import TimeStampedModel
 
 
 class Organisation(TimeStampedModel):
+    RESERVED_SLUGS = frozenset({"new"})  # fixed pages beside /organisations/<slug>/ (core.slugs)
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=300)
     names = models.JSONField(default=dict, blank=True, help_text="Name per language code.")

@@ -9,11 +9,15 @@ from migrationhub.core.sections import Section, contribute
 from . import selectors
 
 
-@contribute("objective.page", order=20)
+@contribute("objective.page", order=20, depends_on=("organisations",))
 def objective_organisations(request: HttpRequest, objective: Any) -> Section:
     return Section(
         "organisations/_objective_organisations.html",
-        {"organisations": selectors.organisation_list(objectives=[objective.number])},
+        {
+            "organisations": selectors.organisation_list(
+                objectives=[objective.number], related=False
+            )
+        },
     )
 
 

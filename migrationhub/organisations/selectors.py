@@ -27,8 +27,11 @@ def organisation_list(
     regions: Iterable[str] = (),
     objectives: Iterable[int] = (),
     ids: Iterable[int] | None = None,
+    related: bool = True,
 ) -> QuerySet[Organisation]:
-    qs = organisation_queryset()
+    """Organisations matching every filter given; with their countries, objectives and
+    languages unless `related` is False (a list of names and types)."""
+    qs = organisation_queryset() if related else _summary_queryset()
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     if stakeholder_types:
@@ -83,10 +86,22 @@ ORGANISATION_SEARCH = FacetedSearch(
 
 
 def organisation_search(
-    query: str | None, filters: dict[str, list[str]], *, page: int = 1, page_size: int = 30
+    query: str | None,
+    filters: dict[str, list[str]],
+    *,
+    page: int = 1,
+    page_size: int = 30,
+    related: bool = True,
 ) -> FacetedResult:
-    """The directory: organisations matching `query` and `filters`, ranked, with facet counts."""
-    return ORGANISATION_SEARCH.run(query, filters, page=page, page_size=page_size)
+    """The directory: organisations matching `query` and `filters`, ranked, with facet counts;
+    with their countries, objectives and languages unless `related` is False (the directory
+    page shows type, level and home country only)."""
+    load = None if related else _summary_queryset().in_bulk
+    return ORGANISATION_SEARCH.run(query, filters, page=page, page_size=page_size, load=load)
+
+
+def _summary_queryset() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("stakeholder_type", "level", "home_country")
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from migrationhub.accounts import permissions as account_permissions
 from migrationhub.accounts import selectors as account_selectors
-from migrationhub.core import audit
+from migrationhub.core import audit, page_cache
 from migrationhub.core.errors import Conflict, PermissionDenied, ValidationFailed
 from migrationhub.core.slugs import save_with_unique_slug
 from migrationhub.core.tasks import notify_on_commit
@@ -121,6 +121,7 @@ def _save(org: Organisation, actor: Any, related: dict[str, list[Any]], slug: st
     for name, rows in related.items():
         getattr(org, name).set(rows)
     organisation_reindex(org)
+    page_cache.changed("organisations")
 
 
 @transaction.atomic
@@ -179,12 +180,14 @@ def organisation_update(
             reason="The organisation changed its name, type, seat or website.",
         )
         notify_on_commit(
-            _("[MigrationHub] Verification withdrawn: %(name)s") % {"name": org.name},
-            _(
-                "%(name)s changed its name, type, seat or website, so it is no longer shown as "
-                "verified. A platform administrator will check it again."
-            )
-            % {"name": org.name},
+            lambda: _("[MigrationHub] Verification withdrawn: %(name)s") % {"name": org.name},
+            lambda: (
+                _(
+                    "%(name)s changed its name, type, seat or website, so it is no longer shown as "
+                    "verified. A platform administrator will check it again."
+                )
+                % {"name": org.name}
+            ),
             selectors.admin_emails(org),
         )
     return org
@@ -209,14 +212,17 @@ def organisation_verify(*, actor: Any, organisation: Organisation, evidence: str
     audit.by(org, actor)
     org.save()
     organisation_reindex(org)
+    page_cache.changed("organisations")
     audit.record(actor=actor, action="organisation.verify", target=org, reason=evidence)
     notify_on_commit(
-        _("[MigrationHub] Your organisation is verified: %(name)s") % {"name": org.name},
-        _(
-            "A platform administrator verified %(name)s. It is now shown as verified in the "
-            "directory."
-        )
-        % {"name": org.name},
+        lambda: _("[MigrationHub] Your organisation is verified: %(name)s") % {"name": org.name},
+        lambda: (
+            _(
+                "A platform administrator verified %(name)s. It is now shown as verified in the "
+                "directory."
+            )
+            % {"name": org.name}
+        ),
         selectors.admin_emails(org),
     )
     return org
@@ -238,11 +244,14 @@ def organisation_unverify(*, actor: Any, organisation: Organisation, reason: str
     audit.by(org, actor)
     org.save()
     organisation_reindex(org)
+    page_cache.changed("organisations")
     audit.record(actor=actor, action="organisation.unverify", target=org, reason=reason)
     notify_on_commit(
-        _("[MigrationHub] Verification withdrawn: %(name)s") % {"name": org.name},
-        _("A platform administrator withdrew the verification of %(name)s. Reason: %(reason)s")
-        % {"name": org.name, "reason": reason},
+        lambda: _("[MigrationHub] Verification withdrawn: %(name)s") % {"name": org.name},
+        lambda: (
+            _("A platform administrator withdrew the verification of %(name)s. Reason: %(reason)s")
+            % {"name": org.name, "reason": reason}
+        ),
         selectors.admin_emails(org),
     )
     return org
@@ -353,13 +362,17 @@ def join_request_create(
         ) from None
     audit.record(actor=actor, action="join_request.create", target=organisation, user=actor.pk)
     notify_on_commit(
-        _("[MigrationHub] %(email)s asks to join %(name)s")
-        % {"email": actor.email, "name": organisation.name},
-        _(
-            "%(email)s asks to join %(name)s on MigrationHub. Accept or refuse on the "
-            "organisation's page.\n\nTheir message: %(message)s"
-        )
-        % {"email": actor.email, "name": organisation.name, "message": join_request.message},
+        lambda: (
+            _("[MigrationHub] %(email)s asks to join %(name)s")
+            % {"email": actor.email, "name": organisation.name}
+        ),
+        lambda: (
+            _(
+                "%(email)s asks to join %(name)s on MigrationHub. Accept or refuse on the "
+                "organisation's page.\n\nTheir message: %(message)s"
+            )
+            % {"email": actor.email, "name": organisation.name, "message": join_request.message}
+        ),
         selectors.admin_emails(organisation),
     )
     return join_request
@@ -390,9 +403,11 @@ def join_request_accept(
         actor=actor, action="join_request.accept", target=org, user=decided.user_id, role=role
     )
     notify_on_commit(
-        _("[MigrationHub] Welcome to %(name)s") % {"name": org.name},
-        _("An administrator of %(name)s accepted your request: you are now a member.")
-        % {"name": org.name},
+        lambda: _("[MigrationHub] Welcome to %(name)s") % {"name": org.name},
+        lambda: (
+            _("An administrator of %(name)s accepted your request: you are now a member.")
+            % {"name": org.name}
+        ),
         [decided.user.email],
     )
     return decided
@@ -411,9 +426,11 @@ def join_request_refuse(*, actor: Any, join_request: JoinRequest, reason: str = 
         user=decided.user_id,
     )
     notify_on_commit(
-        _("[MigrationHub] Your request to join %(name)s") % {"name": org.name},
-        _("An administrator of %(name)s did not accept your request to join. %(reason)s")
-        % {"name": org.name, "reason": reason.strip()},
+        lambda: _("[MigrationHub] Your request to join %(name)s") % {"name": org.name},
+        lambda: (
+            _("An administrator of %(name)s did not accept your request to join. %(reason)s")
+            % {"name": org.name, "reason": reason.strip()}
+        ),
         [decided.user.email],
     )
     return decided
@@ -466,19 +483,21 @@ def invitation_create(
     )
     link = site_url.rstrip("/") + reverse("invitations:open", args=[token])
     notify_on_commit(
-        _("[MigrationHub] Invitation to join %(name)s") % {"name": organisation.name},
-        _(
-            "%(inviter)s invites you to join %(name)s on MigrationHub as %(role)s.\n\n"
-            "Open this link, signed in with this address (sign up first if you have no "
-            "account), to accept or decline: %(link)s\n\nThe invitation expires on %(date)s."
-        )
-        % {
-            "inviter": actor.email,
-            "name": organisation.name,
-            "role": invitation.get_role_display(),
-            "link": link,
-            "date": invitation.expires_at.date().isoformat(),
-        },
+        lambda: _("[MigrationHub] Invitation to join %(name)s") % {"name": organisation.name},
+        lambda: (
+            _(
+                "%(inviter)s invites you to join %(name)s on MigrationHub as %(role)s.\n\n"
+                "Open this link, signed in with this address (sign up first if you have no "
+                "account), to accept or decline: %(link)s\n\nThe invitation expires on %(date)s."
+            )
+            % {
+                "inviter": actor.email,
+                "name": organisation.name,
+                "role": invitation.get_role_display(),
+                "link": link,
+                "date": invitation.expires_at.date().isoformat(),
+            }
+        ),
         [email],
     )
     return invitation, token

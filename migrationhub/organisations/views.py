@@ -16,6 +16,7 @@ from migrationhub.accounts import selectors as account_selectors
 from migrationhub.accounts.permissions import is_platform_admin
 from migrationhub.core.errors import ApplicationError
 from migrationhub.core.forms import add_service_errors
+from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, querystring_without_page
 
 from . import permissions, selectors, services
@@ -34,10 +35,15 @@ from .models import Invitation, Organisation
 PAGE_SIZE = 30
 
 
+@cached_page("organisations", "taxonomy")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ORGANISATION_SEARCH.filters_from(request.GET)
     result = selectors.organisation_search(
-        request.GET.get("q"), filters, page=page_number(request.GET), page_size=PAGE_SIZE
+        request.GET.get("q"),
+        filters,
+        page=page_number(request.GET),
+        page_size=PAGE_SIZE,
+        related=False,  # the directory shows type, level and home country
     )
     return render(
         request,
@@ -63,6 +69,7 @@ def _decision_forms(org: Organisation) -> list[JoinDecisionForm]:
     return forms
 
 
+@cached_page("organisations", "taxonomy", slots=("organisation.profile",))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = _get(slug)
     user = request.user

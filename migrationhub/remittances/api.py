@@ -11,9 +11,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import WithJsonSchema, field_validator
 
 from migrationhub.core.errors import ValidationFailed
+from migrationhub.core.page_cache import cached_api
 from migrationhub.core.pagination import paginate
 from migrationhub.core.schemas import PageMeta, errors
 
@@ -302,6 +304,7 @@ class RemittanceCompareQuery(Schema):
     summary="Average total cost per corridor and quarter, computed from the quotes",
     operation_id="remittance_corridor_list",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def corridor_list(request: HttpRequest, filters: Query[CorridorFilters]) -> dict[str, Any]:
     """The RPW corridor average (USD 200 by default): the simple average of the total cost of
     the corridor's quotes whose provider disclosed its exchange rate, with SmaRT and the World
@@ -331,6 +334,7 @@ def corridor_list(request: HttpRequest, filters: Query[CorridorFilters]) -> dict
     summary="A corridor's quarters: computed averages and the World Bank's published series",
     operation_id="remittance_corridor_history",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def corridor_history(request: HttpRequest, sending: str, receiving: str) -> list[dict[str, Any]]:
     corridor = selectors.corridor_get(sending, receiving)
     return [
@@ -351,6 +355,7 @@ def corridor_history(request: HttpRequest, sending: str, receiving: str) -> list
     summary="Global indicators per quarter, and where SDG 10.c stands",
     operation_id="remittance_period_list",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def period_list(request: HttpRequest, query: Query[BandQuery]) -> list[dict[str, Any]]:
     """Global average (over every service), global weighted average (by bilateral remittance
     flows), global SmaRT, share of corridors below 5% and corridors above 5%; SDG 10.c asks for
@@ -380,6 +385,7 @@ def period_list(request: HttpRequest, query: Query[BandQuery]) -> list[dict[str,
     summary="Every indicator per quarter: global, regional, provider-type and country",
     operation_id="remittance_indicator_list",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def indicator_list(
     request: HttpRequest, filters: Query[RemittanceIndicatorFilters]
 ) -> dict[str, Any]:
@@ -402,6 +408,7 @@ def indicator_list(
     summary="The World Bank's published corridor averages, 2011Q1-2020Q3",
     operation_id="remittance_published_list",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def published_list(
     request: HttpRequest, filters: Query[PublishedCorridorCostFilters]
 ) -> dict[str, Any]:
@@ -448,6 +455,7 @@ def _quote_row(quote: Quote) -> dict[str, Any]:
     summary="The quotes: one price per service, amount and quarter",
     operation_id="remittance_quote_list",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def quote_list(request: HttpRequest, filters: Query[RemittanceQuoteFilters]) -> dict[str, Any]:
     quotes = selectors.quotes(
         sending=filters.sending,
@@ -464,6 +472,7 @@ def quote_list(request: HttpRequest, filters: Query[RemittanceQuoteFilters]) -> 
     summary="I send X from A to B: every provider, ranked by what arrives",
     operation_id="remittance_compare",
 )
+@decorate_view(cached_api("remittances", "taxonomy"))
 def compare(request: HttpRequest, query: Query[RemittanceCompareQuery]) -> dict[str, Any]:
     """`amount` (in the sending country's currency, fee included; default: the surveyed USD 200
     equivalent) is priced with each provider's fee and exchange rate of `quarter` (default: the

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from migrationhub.core.forms import PlainChoices, PlainSelect
+
 from .comparison import MAX_AMOUNT, period_label
 
 
@@ -14,8 +16,8 @@ def period_choices(periods: list[str] | None) -> list[tuple[str, str]]:
 
 
 class CompareForm(forms.Form):
-    sending = forms.ChoiceField(label=_("Sending from"))
-    receiving = forms.ChoiceField(label=_("Sending to"))
+    sending = forms.ChoiceField(label=_("Sending from"), widget=PlainSelect)
+    receiving = forms.ChoiceField(label=_("Sending to"), widget=PlainSelect)
     amount = forms.DecimalField(
         label=_("Amount you pay, fee included"),
         required=False,
@@ -24,24 +26,25 @@ class CompareForm(forms.Form):
         decimal_places=2,
         help_text=_("In the currency of the sending country. Empty: the amount the survey used."),
     )
-    period = forms.ChoiceField(label=_("Survey"), required=False)
+    period = forms.ChoiceField(label=_("Survey"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, choices: dict, periods: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choose = [("", _("Choose a country"))]
-        self.fields["sending"].choices = choose + choices["sending"]
-        self.fields["receiving"].choices = choose + choices["receiving"]
-        self.fields["period"].choices = [("", _("Latest")), *period_choices(periods)]
+        choose = ("", _("Choose a country"))
+        self.fields["sending"].choices = PlainChoices([choose, *choices["sending"]])
+        self.fields["receiving"].choices = PlainChoices([choose, *choices["receiving"]])
+        self.fields["period"].choices = PlainChoices([("", _("Latest")), *period_choices(periods)])
 
 
 class CorridorFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Quarter"), required=False)
-    sending = forms.ChoiceField(label=_("Sending from"), required=False)
-    receiving = forms.ChoiceField(label=_("Sending to"), required=False)
+    period = forms.ChoiceField(label=_("Quarter"), required=False, widget=PlainSelect)
+    sending = forms.ChoiceField(label=_("Sending from"), required=False, widget=PlainSelect)
+    receiving = forms.ChoiceField(label=_("Sending to"), required=False, widget=PlainSelect)
     above_5 = forms.BooleanField(label=_("Only corridors above 5%"), required=False)
     order = forms.ChoiceField(
         label=_("Order"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("corridor", _("Corridor")),
             ("cheapest", _("Cheapest first")),
@@ -51,7 +54,7 @@ class CorridorFilterForm(forms.Form):
 
     def __init__(self, *args, choices: dict, periods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        anyone = [("", _("Any"))]
-        self.fields["period"].choices = period_choices(periods)
-        self.fields["sending"].choices = anyone + choices["sending"]
-        self.fields["receiving"].choices = anyone + choices["receiving"]
+        anyone = ("", _("Any"))
+        self.fields["period"].choices = PlainChoices(period_choices(periods))
+        self.fields["sending"].choices = PlainChoices([anyone, *choices["sending"]])
+        self.fields["receiving"].choices = PlainChoices([anyone, *choices["receiving"]])

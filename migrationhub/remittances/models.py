@@ -306,4 +306,8 @@ class RemittanceFlow(models.Model):
 
     class Meta:
         ordering = ["kind", "year"]
-        indexes = [models.Index(fields=["kind", "year"], name="flow_kind_year")]
+        indexes = [
+            models.Index(fields=["kind", "year"], name="flow_kind_year"),
+            # A pair's latest estimate (selectors.popular_corridors), one lookup per corridor.
+            models.Index(fields=["sending", "receiving", "kind", "year"], name="flow_pair"),
+        ]

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from migrationhub.taxonomy.selectors import country_labels
 
 from . import comparison as ranking
 from . import costs
@@ -139,6 +141,9 @@ def _no_prices(sending: str, receiving: str) -> CorridorNotFound:
     )
 
 
+NAMED = ("iso3", "title", "names")  # what a country's label (`Labelled.label`) and code read
+
+
 def corridor_stats(
     *,
     sending: str | None = None,
@@ -146,11 +151,19 @@ def corridor_stats(
     period: str | None = None,
     band: int = HEADLINE_BAND,
     above_5: bool | None = None,
+    named_only: bool = False,
 ) -> QuerySet[CorridorStat]:
-    """Computed corridor indicators, filtered; the corridor and its countries come along."""
+    """Computed corridor indicators, filtered; the corridor and its countries come along
+    (`named_only`: of the countries, only what names them and makes the corridor's code, for
+    the pages' lists of corridors)."""
     stats = CorridorStat.objects.filter(band_usd=band).select_related(
         "corridor__sending", "corridor__receiving"
     )
+    if named_only:
+        stats = stats.only(
+            *(f.name for f in CorridorStat._meta.concrete_fields),
+            *(f"corridor__{end}__{name}" for end in ("sending", "receiving") for name in NAMED),
+        )
     if sending:
         stats = stats.filter(corridor__sending__iso3=sending.upper())
     if receiving:
@@ -230,18 +243,21 @@ class PeriodSummary:
 def period_summaries(band: int = HEADLINE_BAND) -> list[PeriodSummary]:
     """One summary per period, oldest first."""
     summaries: dict[str, PeriodSummary] = {}
-    for value in IndicatorValue.objects.filter(band_usd=band, indicator__in=GLOBAL_INDICATORS):
-        s = summaries.setdefault(value.period, PeriodSummary(period=value.period))
-        if value.indicator == IndicatorValue.GLOBAL_AVERAGE:
-            s.global_average, s.quotes = value.value, value.count
-        elif value.indicator == IndicatorValue.GLOBAL_WEIGHTED_AVERAGE:
-            s.weighted_average, s.weighted_corridors = value.value, value.count
-        elif value.indicator == IndicatorValue.GLOBAL_SMART:
-            s.smart, s.smart_corridors = value.value, value.count
-        elif value.indicator == IndicatorValue.SHARE_UNDER_5:
-            s.share_under_5, s.corridors = value.value, value.count
+    rows = IndicatorValue.objects.filter(band_usd=band, indicator__in=GLOBAL_INDICATORS)
+    for period, indicator, value, count in rows.order_by().values_list(
+        "period", "indicator", "value", "count"
+    ):
+        s = summaries.setdefault(period, PeriodSummary(period=period))
+        if indicator == IndicatorValue.GLOBAL_AVERAGE:
+            s.global_average, s.quotes = value, count
+        elif indicator == IndicatorValue.GLOBAL_WEIGHTED_AVERAGE:
+            s.weighted_average, s.weighted_corridors = value, count
+        elif indicator == IndicatorValue.GLOBAL_SMART:
+            s.smart, s.smart_corridors = value, count
+        elif indicator == IndicatorValue.SHARE_UNDER_5:
+            s.share_under_5, s.corridors = value, count
         else:
-            s.corridors_above_5 = int(value.value or 0)
+            s.corridors_above_5 = int(value or 0)
     return [summaries[p] for p in sorted(summaries)]
 
 
@@ -272,7 +288,9 @@ class Monitor:
 def corridors_below_zero(period: str, band: int = HEADLINE_BAND) -> list[CorridorStat]:
     """The corridors of `period` whose average is below zero and not explained by the notes of
     their quotes below zero (`comparison.corridor_below_zero_explained`): two queries."""
-    stats = list(corridor_stats(period=period, band=band).filter(average_pct__lt=0))
+    stats = list(
+        corridor_stats(period=period, band=band, named_only=True).filter(average_pct__lt=0)
+    )
     if not stats:
         return []
     notes: dict[int, list[list[str]]] = {s.corridor_id: [] for s in stats}
@@ -298,22 +316,29 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
     known = [s.period for s in summaries]
     period = period if period in known else (known[-1] if known else "")
     regions: dict[str, dict[str, Decimal | None]] = {}
-    for value in indicator_values(indicator=IndicatorValue.REGION_AVERAGE, band=band):
-        regions.setdefault(value.group, {})[value.period] = value.value
+    # the columns shown, not the rows: no model instance per value
+    for group, row_period, value in indicator_values(
+        indicator=IndicatorValue.REGION_AVERAGE, band=band
+    ).values_list("group", "period", "value"):
+        regions.setdefault(group, {})[row_period] = value
     types = [
         GroupRow(
-            group=v.group,
-            label=str(PROVIDER_TYPE_LABELS.get(v.group, v.group)),
-            average=v.value,
-            quotes=v.count,
+            group=group,
+            label=str(PROVIDER_TYPE_LABELS.get(group, group)),
+            average=value,
+            quotes=count,
         )
-        for v in indicator_values(
+        for group, value, count in indicator_values(
             period=period, indicator=IndicatorValue.PROVIDER_TYPE_AVERAGE, band=band
-        )
-        if v.value is not None
+        ).values_list("group", "value", "count")
+        if value is not None
     ]
     types.sort(key=lambda row: row.average)
-    stats = corridor_stats(period=period, band=band) if period else CorridorStat.objects.none()
+    stats = (
+        corridor_stats(period=period, band=band, named_only=True)
+        if period
+        else CorridorStat.objects.none()
+    )
     below_zero = corridors_below_zero(period, band) if period else []
     return Monitor(
         period=period,
@@ -356,16 +381,19 @@ def corridor_history(corridor: Corridor, band: int = HEADLINE_BAND) -> list[Hist
 
 def corridor_choices() -> dict[str, list[tuple[str, str]]]:
     """Sending and receiving countries that have prices, as (ISO3, name), for the forms."""
-    corridors = Corridor.objects.filter(
-        pk__in=CorridorStat.objects.values("corridor_id")
-    ).select_related("sending", "receiving")
-    pairs = [(c.sending, c.receiving) for c in corridors]
-    sending = sorted({s for s, _r in pairs}, key=lambda c: c.label)
-    receiving = sorted({r for _s, r in pairs}, key=lambda c: c.label)
-    return {
-        "sending": [(c.iso3, c.label) for c in sending],
-        "receiving": [(c.iso3, c.label) for c in receiving],
-    }
+    pairs = list(
+        Corridor.objects.filter(pk__in=CorridorStat.objects.values("corridor_id")).values_list(
+            "sending__iso3", "receiving__iso3"
+        )
+    )
+    labels = country_labels()  # names from the cached vocabulary, not from every country's row
+    sending = {s for s, _r in pairs}
+    receiving = {r for _s, r in pairs}
+
+    def named(codes: set[str]) -> list[tuple[str, str]]:
+        return sorted(((c, labels.get(c, c)) for c in codes), key=lambda item: item[1])
+
+    return {"sending": named(sending), "receiving": named(receiving)}
 
 
 def corridors_from(sending: str) -> list[Corridor]:
@@ -383,19 +411,26 @@ def popular_corridors(limit: int = 8) -> list[Corridor]:
     known = periods()
     if not known:
         return []
-    corridors = list(
-        Corridor.objects.filter(stats__period=known[-1], stats__band_usd=HEADLINE_BAND)
-        .select_related("sending", "receiving")
-        .distinct()
-    )
-    flows = {
-        (s, r): v
-        for s, r, v in RemittanceFlow.objects.filter(kind=RemittanceFlow.BILATERAL).values_list(
-            "sending_id", "receiving_id", "usd_millions"
+    # Ranked by the database; only the `limit` chosen corridors are loaded with their countries.
+    flow = (
+        RemittanceFlow.objects.filter(
+            kind=RemittanceFlow.BILATERAL,
+            sending_id=OuterRef("corridor__sending_id"),
+            receiving_id=OuterRef("corridor__receiving_id"),
         )
-    }
-    corridors.sort(key=lambda c: -(flows.get((c.sending_id, c.receiving_id)) or 0))
-    return corridors[:limit]
+        .order_by("-year")  # the latest estimate of the pair
+        .values("usd_millions")[:1]
+    )
+    ids = list(
+        CorridorStat.objects.filter(period=known[-1], band_usd=HEADLINE_BAND)
+        .annotate(flow=Subquery(flow))
+        .order_by(
+            F("flow").desc(nulls_last=True), "corridor__sending__iso3", "corridor__receiving__iso3"
+        )
+        .values_list("corridor_id", flat=True)[:limit]
+    )
+    chosen = Corridor.objects.filter(pk__in=ids).select_related("sending", "receiving").in_bulk()
+    return [chosen[pk] for pk in ids]
 
 
 def quotes(

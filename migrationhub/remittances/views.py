@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, paginate, querystring_without_page
 
 from . import charts, costs, selectors
@@ -29,6 +30,7 @@ def _reference_lines() -> list[charts.ReferenceLine]:
     ]
 
 
+@cached_page("remittances", "taxonomy")
 def compare(request: HttpRequest) -> HttpResponse:
     choices = selectors.corridor_choices()
     data = request.GET if request.GET.get("sending") or request.GET.get("receiving") else None
@@ -84,6 +86,7 @@ def _series_chart(title: str, labels: list[str], series: Sequence[charts.Series]
     )
 
 
+@cached_page("remittances", "taxonomy")
 def monitor(request: HttpRequest) -> HttpResponse:
     data = selectors.monitor(request.GET.get("period"))
     labels = [s.period for s in data.summaries]
@@ -121,6 +124,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page("remittances", "taxonomy")
 def corridor_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.corridor_choices()
     known = selectors.periods()
@@ -132,6 +136,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
         sending=filters.get("sending") or None,
         receiving=filters.get("receiving") or None,
         above_5=True if filters.get("above_5") else None,
+        named_only=True,
     )
     order = filters.get("order") or "corridor"
     if order == "cheapest":
@@ -156,6 +161,7 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page("remittances", "taxonomy")
 def corridor_detail(request: HttpRequest, code: str) -> HttpResponse:
     sending, _sep, receiving = code.upper().partition("-")
     try:

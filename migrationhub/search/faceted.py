@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from migrationhub.core.pagination import Page, clamp
 from migrationhub.taxonomy.selectors import vocabulary_choices
 
 from .backends import Hit
-from .selectors import search
+from .selectors import search, spelling_suggestions
 
 FOLD_AFTER = 8  # values after the eighth fold under "More" in the filters
 
@@ -74,11 +76,35 @@ class Result:
 
 
 @dataclass
+class Suggestion:
+    """Another search to try when one found nothing: the same words spelt as in the index
+    ("spelling"), or the same search without one of its filters ("filter")."""
+
+    kind: str
+    label: str
+    query: str
+    filters: dict[str, list[str]]
+    count: int
+
+    @property
+    def querystring(self) -> str:
+        """The list's query string for this search (the links of `search/_notice.html`)."""
+        pairs = [("q", self.query)] if self.query else []
+        pairs += [(name, value) for name, values in self.filters.items() for value in values]
+        return urlencode(pairs)
+
+
+@dataclass
 class FacetedResult:
     query: str
     filters: dict[str, list[str]]
     page: Page[Result]
     facets: list[FacetView] = field(default_factory=list)
+    # "some": fewer than a few records had every word, so records with some of them are listed
+    # (the best partial matches first); `all_words` of them have every word.
+    match: str = "all"
+    all_words: int = 0
+    suggestions: list[Suggestion] = field(default_factory=list)  # when nothing was found
 
     @property
     def total(self) -> int:
@@ -87,6 +113,37 @@ class FacetedResult:
     @property
     def active_filters(self) -> bool:
         return any(self.filters.values())
+
+    @property
+    def some_words(self) -> bool:
+        return self.match == "some" and self.total > 0
+
+    @property
+    def spelling(self) -> list[Suggestion]:
+        return [s for s in self.suggestions if s.kind == "spelling"]
+
+    @property
+    def broader(self) -> list[Suggestion]:
+        return [s for s in self.suggestions if s.kind == "filter"]
+
+    def meta(self) -> dict[str, Any]:
+        """What the API answers in `meta` (core.schemas.SearchMeta): the page, how the words
+        matched, and the suggestions."""
+        return {
+            **self.page.meta(),
+            "match": self.match,
+            "all_words": self.all_words,
+            "suggestions": [
+                {
+                    "kind": s.kind,
+                    "label": s.label,
+                    "q": s.query,
+                    "filters": s.filters,
+                    "count": s.count,
+                }
+                for s in self.suggestions
+            ],
+        }
 
     def facet_counts(self) -> dict[str, list[dict[str, Any]]]:
         """What the API answers: per facet, the values that match, with label and count."""
@@ -132,9 +189,11 @@ class FacetedSearch:
         *,
         page: int = 1,
         page_size: int = 20,
+        load: Callable[[list[int]], Mapping[int, Any]] | None = None,
     ) -> FacetedResult:
         """Ranked matches of `query` within `filters` (OR within a facet, AND across), with the
-        count of every facet value over all matches, and the page's objects."""
+        count of every facet value over all matches, and the page's objects (loaded by `load`
+        when a caller shows less of them than the declaration's loader reads)."""
         page, page_size = clamp(page, page_size)
         chosen = {name: list(filters.get(name, [])) for name in self.names}
         result = search(
@@ -146,7 +205,9 @@ class FacetedSearch:
             offset=(page - 1) * page_size,
         )
         if self.tiers:
-            hits, grouped = self._tiered_hits(query, chosen, page_size, (page - 1) * page_size)
+            hits, grouped = self._tiered_hits(
+                query, chosen, page_size, (page - 1) * page_size, result.match
+            )
             if grouped == result.total:
                 result.hits = hits
             else:  # an index written before the facet existed: untiered until search-rebuild
@@ -156,8 +217,9 @@ class FacetedSearch:
                     filters=chosen,
                     limit=page_size,
                     offset=(page - 1) * page_size,
+                    match=result.match,
                 ).hits
-        objects = self.load([h.object_id for h in result.hits])
+        objects = (load or self.load)([h.object_id for h in result.hits])
         items = [Result(objects[h.object_id], h) for h in result.hits if h.object_id in objects]
         choices = vocabulary_choices() if result.facets else {}
         views = []
@@ -174,15 +236,55 @@ class FacetedSearch:
             if facet.newest_first:
                 values.sort(key=lambda v: v.value, reverse=True)
             views.append(FacetView(facet.name, facet.title, values))
+        query = (query or "").strip()
         return FacetedResult(
-            query=(query or "").strip(),
+            query=query,
             filters=chosen,
             page=Page.of(items, result.total, page, page_size),
             facets=views,
+            match=result.match,
+            all_words=result.all_words,
+            suggestions=self.suggestions(query, chosen, views) if not result.total else [],
         )
 
+    def suggestions(
+        self, query: str, chosen: Mapping[str, list[str]], views: list[FacetView]
+    ) -> list[Suggestion]:
+        """For a search that found nothing: the query spelt as the index spells its words, and
+        the same search without each of its filters (and without any), where that finds
+        something. Never a dead end unless the index holds nothing like it."""
+        found: list[Suggestion] = []
+        for text, count in spelling_suggestions(query, kinds=[self.kind], filters=dict(chosen)):
+            found.append(Suggestion("spelling", text, text, _non_empty(chosen), count))
+        titles = {v.name: v for v in views}
+        chosen_pairs = [(name, value) for name, values in chosen.items() for value in values]
+        for name, value in chosen_pairs[:8]:
+            broader = {n: [v for v in vs if (n, v) != (name, value)] for n, vs in chosen.items()}
+            count = search(query, kinds=[self.kind], filters=broader, limit=0).total
+            if count:
+                view = titles.get(name)
+                label = (
+                    next((v.label for v in view.values if v.value == value), value)
+                    if view
+                    else value
+                )
+                title = view.title if view else name
+                found.append(
+                    Suggestion("filter", f"{title}: {label}", query, _non_empty(broader), count)
+                )
+        if len(chosen_pairs) > 1:
+            count = search(query, kinds=[self.kind], limit=0).total
+            if count:
+                found.append(Suggestion("filter", _("all filters"), query, {}, count))
+        return found
+
     def _tiered_hits(
-        self, query: str | None, chosen: Mapping[str, list[str]], limit: int, offset: int
+        self,
+        query: str | None,
+        chosen: Mapping[str, list[str]],
+        limit: int,
+        offset: int,
+        match: str | None = None,
     ) -> tuple[list[Any], int]:
         """The page `offset`..`offset + limit` of the matches, group after group (`tiers`), one
         search per group; and how many matches the groups hold (all of them, unless some
@@ -201,8 +303,13 @@ class FacetedSearch:
                 facets=(),
                 limit=limit - len(hits),
                 offset=offset,
+                match=match,  # as the whole search matched: every tier alike
             )
             hits += group.hits
             grouped += group.total
             offset = max(0, offset - group.total)
         return hits, grouped
+
+
+def _non_empty(filters: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    return {name: values for name, values in filters.items() if values}

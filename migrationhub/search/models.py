@@ -1,9 +1,12 @@
 """The search index: one row per searchable object, plus its facet values.
 
 The index is generic on purpose: domain apps push documents through `search.services`, and the
-search app knows nothing about practices or organisations. Full text lives beside these tables in
-the database's own engine (SQLite FTS5 tables kept in step by triggers; PostgreSQL generated
-`tsvector` columns), see `backends/`. Facet values are kept twice: as rows (what a document has;
+search app knows nothing about practices or organisations. A document keeps its text as written
+(shown, highlighted) and as analysed (`title_terms`, `body_terms`: stemmed index terms, see
+`analysis.py`); full text over the analysed text lives beside these tables in the database's own
+engine (SQLite FTS5 tables kept in step by triggers; PostgreSQL generated `tsvector` columns), see
+`backends/`. `Term` holds each index term's document count, a word it stands for (spelling
+suggestions) and its champion list (`topk.py`). Facet values are kept twice: as rows (what a document has;
 SQL filters) and as one bitset of document ids per value (counting; see `bitmaps.py`), both written
 by `search.services` in the same transaction.
 """
@@ -17,6 +20,8 @@ class Document(models.Model):
     title = models.TextField()
     body = models.TextField()
     language = models.CharField(max_length=10, default="en")
+    title_terms = models.TextField(default="")
+    body_terms = models.TextField(default="")
     sort_date = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -56,3 +61,30 @@ class FacetBitmap(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["facet", "value"], name="unique_search_facet_bitmap")
         ]
+
+
+class Term(models.Model):
+    """One index term: in how many documents it occurs, the word (as written, lower case) it most
+    often stands for, and its champions: the documents in which it weighs most (`topk.py`),
+    with `floor`, the weakest champion's impact once the list is full."""
+
+    term = models.CharField(max_length=64, unique=True)
+    word = models.CharField(max_length=64, default="")
+    documents = models.IntegerField(default=0)
+    floor = models.FloatField(default=0.0)
+    champions = models.BinaryField(default=b"")
+
+    class Meta:
+        db_table = "search_term"
+
+
+class IndexState(models.Model):
+    """The one row of figures about the whole index: its documents and their analysed tokens
+    (bm25's average length), and the analysis (`analysis.VERSION`) its terms were built with."""
+
+    documents = models.IntegerField(default=0)
+    tokens = models.BigIntegerField(default=0)
+    analysis = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "search_index_state"

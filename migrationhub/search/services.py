@@ -1,21 +1,26 @@
 """Writes to the search index. Domain apps call these after their own writes commit.
 
-Each write keeps three things in step, in one transaction: the document row (the full-text indexes
-follow it: SQLite triggers, PostgreSQL generated columns), its facet rows, and the facet bitsets
-(`FacetBitmap`, see `bitmaps.py`) of the values it gained or lost.
+Each write keeps four things in step, in one transaction: the document row with its analysed text
+(`analysis.py`; the full-text indexes follow it: SQLite triggers, PostgreSQL generated columns),
+its facet rows, the facet bitsets (`FacetBitmap`, see `bitmaps.py`) of the values it gained or
+lost, and its terms (`Term`: document counts, champion lists, see `topk.py`) with the index's
+figures (`IndexState`).
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import secrets
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import bitmaps
-from .models import Document, DocumentFacet, FacetBitmap
+from . import analysis, bitmaps, topk
+from .backends import backend_for
+from .models import Document, DocumentFacet, FacetBitmap, IndexState, Term
 
 KIND_FACET = "~kind"  # the bitsets of document kinds; "~" keeps it apart from domain facet names
 Key = tuple[str, str]
@@ -64,6 +69,11 @@ def _bitmaps_update(added: Mapping[Key, list[int]], removed: Mapping[Key, list[i
     FacetBitmap.objects.bulk_update(changed, ["bits", "version"], batch_size=200)
 
 
+def _analysed(title: str, body: str, language: str, words: dict[str, str]) -> tuple[str, str]:
+    analyser = analysis.analyser(language)
+    return " ".join(analyser.terms(title, words)), " ".join(analyser.terms(body, words))
+
+
 @transaction.atomic
 def document_upsert(
     *,
@@ -75,10 +85,24 @@ def document_upsert(
     sort_date: dt.date | None = None,
     facets: Mapping[str, Iterable[str]] | None = None,
 ) -> Document:
+    words: dict[str, str] = {}
+    title_terms, body_terms = _analysed(title, body, language, words)
+    previous = (
+        Document.objects.filter(kind=kind, object_id=object_id)
+        .values_list("title_terms", "body_terms")
+        .first()
+    )
     document, created = Document.objects.update_or_create(
         kind=kind,
         object_id=object_id,
-        defaults={"title": title, "body": body, "language": language, "sort_date": sort_date},
+        defaults={
+            "title": title,
+            "body": body,
+            "language": language,
+            "title_terms": title_terms,
+            "body_terms": body_terms,
+            "sort_date": sort_date,
+        },
     )
     old: set[Key] = set()
     if not created:
@@ -94,6 +118,7 @@ def document_upsert(
     _bitmaps_update(
         {key: [document.pk] for key in new - old}, {key: [document.pk] for key in old - new}
     )
+    _terms_update(document.pk, previous, (title_terms, body_terms), words)
     return document
 
 
@@ -105,7 +130,200 @@ def document_delete(*, kind: str, object_id: int) -> None:
     keys = set(DocumentFacet.objects.filter(document=document).values_list("facet", "value"))
     keys.add((KIND_FACET, kind))
     _bitmaps_update({}, {key: [document.pk] for key in keys})
+    _terms_update(document.pk, (document.title_terms, document.body_terms), None, {})
     document.delete()
+
+
+# -- terms: document counts, champion lists, the index's figures ---------------------------------
+
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "search_terms_deferred", default=False
+)
+
+
+@contextlib.contextmanager
+def terms_deferred() -> Iterator[None]:
+    """Writes inside leave the terms alone; they are rebuilt whole at the end (`search-rebuild`,
+    where updating the champion lists document by document would cost more than rebuilding)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    terms_rebuild()
+
+
+def _frequencies(title_terms: str, body_terms: str) -> tuple[dict[str, tuple[int, int]], int]:
+    """Per term, its (title, body) frequency; and the document's length in tokens."""
+    title, body = title_terms.split(), body_terms.split()
+    in_title, in_body = Counter(title), Counter(body)
+    return {t: (in_title[t], in_body[t]) for t in in_title.keys() | in_body.keys()}, len(
+        title
+    ) + len(body)
+
+
+def _state() -> IndexState:
+    state = IndexState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        IndexState.objects.bulk_create([IndexState(pk=1)], ignore_conflicts=True)
+        state = IndexState.objects.select_for_update().get(pk=1)
+    return state
+
+
+def _terms_update(
+    document_id: int,
+    old: tuple[str, str] | None,
+    new: tuple[str, str] | None,
+    words: Mapping[str, str],
+) -> None:
+    """Keep the terms in step with one document's old and new analysed text (None: absent)."""
+    if _DEFERRED.get():
+        return
+    old_terms, old_length = _frequencies(*old) if old else ({}, 0)
+    new_terms, new_length = _frequencies(*new) if new else ({}, 0)
+    state = _state()
+    state.documents += (new is not None) - (old is not None)
+    state.tokens += new_length - old_length
+    state.save(update_fields=["documents", "tokens"])
+    keys = sorted(old_terms.keys() | new_terms.keys())
+    if not keys:
+        return
+    backend = backend_for(connection)
+    avgdl = state.tokens / max(state.documents, 1)
+    Term.objects.bulk_create(
+        [Term(term=t, word=words.get(t, "")) for t in sorted(new_terms.keys() - old_terms.keys())],
+        ignore_conflicts=True,
+    )
+    changed = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for row in Term.objects.select_for_update().filter(term__in=chunk).order_by("term"):
+            term = row.term
+            row.documents += (term in new_terms) - (term in old_terms)
+            added = []
+            if term in new_terms:
+                impact = backend.impact(*new_terms[term], new_length, avgdl)
+                if term in old_terms or impact > row.floor:
+                    added = [(impact, document_id)]
+            if added or term in old_terms:
+                entries = topk.merge(topk.decode(row.champions), added, {document_id})
+                row.champions, row.floor = topk.encode(entries), topk.floor(entries)
+            if not row.word and term in words:
+                row.word = words[term]
+            changed.append(row)
+    Term.objects.bulk_update(changed, ["documents", "word", "floor", "champions"], batch_size=200)
+
+
+class _TermsBuilder:
+    """Champion lists, document counts and words of many documents at once (bulk loads and
+    rebuilds), through `topk.ListsBuilder`."""
+
+    def __init__(self, documents: int, tokens: int):
+        self.lists = topk.ListsBuilder(backend_for(connection).impact, documents, tokens)
+        self.words: dict[str, str] = {}
+
+    @property
+    def documents(self) -> int:
+        return self.lists.documents
+
+    @property
+    def tokens(self) -> int:
+        return self.lists.tokens
+
+    def add(self, document_id: int, title_terms: str, body_terms: str) -> None:
+        self.lists.add(document_id, title_terms.split(), body_terms.split())
+
+    def merge_into_terms(self, avgdl: float | None = None) -> int:
+        """Add to the stored terms (new documents only); returns how many terms were written."""
+        built = self.lists.lists(avgdl)
+        names = sorted(built)
+        existing: dict[str, Term] = {}
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            existing.update(
+                (t.term, t)
+                for t in Term.objects.select_for_update().filter(term__in=chunk).order_by("term")
+            )
+        changed, created = [], []
+        for name in names:
+            data, floor, documents = built[name]
+            row = existing.get(name)
+            if row is None:
+                row = Term(term=name, word=self.words.get(name, "")[:64])
+                row.champions, row.floor = data, floor
+                created.append(row)
+            else:
+                row.champions, row.floor = topk.merge_stored(row.champions, data)
+                changed.append(row)
+            row.documents += documents
+            if not row.word:
+                row.word = self.words.get(name, "")[:64]
+        Term.objects.bulk_create(created, batch_size=500)
+        Term.objects.bulk_update(
+            changed, ["documents", "word", "floor", "champions"], batch_size=200
+        )
+        return len(names)
+
+
+def terms_rebuild() -> int:
+    """Recompute every term (document counts, champion lists, words) and the index's figures
+    from the documents' analysed text; returns the number of terms."""
+    with transaction.atomic():
+        rows = Document.objects.order_by("pk").values_list("pk", "title_terms", "body_terms")
+        documents = tokens = 0
+        for _, title_terms, body_terms in rows.iterator(chunk_size=2000):
+            documents += 1
+            tokens += len(title_terms.split()) + len(body_terms.split())
+        avgdl = tokens / max(documents, 1)
+        builder = _TermsBuilder(0, 0)
+        for pk, title_terms, body_terms in rows.iterator(chunk_size=2000):
+            builder.add(pk, title_terms, body_terms)
+        builder.words = _words_of_terms(set(builder.lists.index))
+        Term.objects.all().delete()
+        count = builder.merge_into_terms(avgdl)
+        state = _state()
+        state.documents, state.tokens, state.analysis = documents, tokens, analysis.VERSION
+        state.save()
+        return count
+
+
+def _words_of_terms(terms: set[str]) -> dict[str, str]:
+    """A word each term stands for: as stored before, else the first seen in the documents' text
+    as written."""
+    words = {t: w for t, w in Term.objects.values_list("term", "word") if w and t in terms}
+    if len(words) >= len(terms):
+        return words
+    rows = Document.objects.values_list("title", "body", "language")
+    for title, body, language in rows.iterator(chunk_size=2000):
+        analyser = analysis.analyser(language)
+        analyser.terms(title, words)
+        analyser.terms(body, words)
+        if len(words) >= len(terms):
+            break
+    return words
+
+
+@transaction.atomic
+def documents_reanalyse() -> int:
+    """Analyse every document's text again (after `analysis.VERSION` changed); returns how many."""
+    batch: list[Document] = []
+    count = 0
+    for document in (
+        Document.objects.order_by("pk")
+        .only("pk", "title", "body", "language")
+        .iterator(chunk_size=2000)
+    ):
+        document.title_terms, document.body_terms = _analysed(
+            document.title, document.body, document.language, {}
+        )
+        batch.append(document)
+        count += 1
+        if len(batch) >= 2000:
+            Document.objects.bulk_update(batch, ["title_terms", "body_terms"])
+            batch = []
+    if batch:
+        Document.objects.bulk_update(batch, ["title_terms", "body_terms"])
+    return count
 
 
 @transaction.atomic
@@ -114,8 +332,13 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
     count = 0
     batch: list[dict[str, Any]] = []
     added: dict[Key, list[int]] = defaultdict(list)
+    state = _state()
+    terms = _TermsBuilder(state.documents, state.tokens)
 
     def flush() -> None:
+        analysed = [
+            _analysed(r["title"], r["body"], r.get("language", "en"), terms.words) for r in batch
+        ]
         docs = Document.objects.bulk_create(
             [
                 Document(
@@ -124,9 +347,11 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
                     title=r["title"],
                     body=r["body"],
                     language=r.get("language", "en"),
+                    title_terms=title_terms,
+                    body_terms=body_terms,
                     sort_date=r.get("sort_date"),
                 )
-                for r in batch
+                for r, (title_terms, body_terms) in zip(batch, analysed, strict=True)
             ]
         )
         if any(d.pk is None for d in docs):  # backends without RETURNING ids
@@ -138,7 +363,10 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
             }
             docs = [by_key[(r["kind"], r["object_id"])] for r in batch]
         facets = []
-        for doc, row in zip(docs, batch, strict=True):
+        deferred = _DEFERRED.get()
+        for doc, row, (title_terms, body_terms) in zip(docs, batch, analysed, strict=True):
+            if not deferred:
+                terms.add(doc.pk, title_terms, body_terms)
             added[(KIND_FACET, doc.kind)].append(doc.pk)
             for key in _facet_values(row.get("facets") or {}):
                 facets.append((doc.pk, *key))
@@ -163,6 +391,10 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
     if batch:
         flush()
     _bitmaps_update(added, {})
+    if not _DEFERRED.get():
+        terms.merge_into_terms()
+        state.documents, state.tokens = terms.documents, terms.tokens
+        state.save(update_fields=["documents", "tokens"])
     return count
 
 

@@ -2,7 +2,8 @@
 
 Environment variables (all documented in README "Configuration"):
 MIGRATIONHUB_SECRET_KEY, MIGRATIONHUB_DEBUG, MIGRATIONHUB_ALLOWED_HOSTS, DATABASE_URL,
-MIGRATIONHUB_DATA_DIR, REDIS_URL, MIGRATIONHUB_EMAIL_URL/DEFAULT_FROM_EMAIL, MIGRATIONHUB_CSRF_TRUSTED_ORIGINS.
+MIGRATIONHUB_DATA_DIR, REDIS_URL, MIGRATIONHUB_EMAIL_URL/DEFAULT_FROM_EMAIL, MIGRATIONHUB_CSRF_TRUSTED_ORIGINS,
+MIGRATIONHUB_PAGE_CACHE, MIGRATIONHUB_PAGE_CACHE_SECONDS.
 """
 
 import os
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "migrationhub.organisations",
     "migrationhub.knowledge",
     "migrationhub.remittances",
+    "migrationhub.partnerships",
     "migrationhub.api",
     "migrationhub.web",
     "django_htmx",
@@ -116,7 +118,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open across requests, as PostgreSQL's: opening one (the PRAGMAs below) costs about
+    # 2.5 ms, more than serving a cached page (bench/pages_bench.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run while one writer writes; IMMEDIATE avoids lock upgrades mid-transaction.
         "init_command": (
@@ -141,8 +145,18 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "migrationhub_cache",
+            # Django's default (300 entries, a third culled when full) would cull cached pages,
+            # rate-limit counters and page-cache generations before they are read twice.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# --- Pages anonymous visitors see, kept in the shared cache until their data changes
+# (core.page_cache, ADR 0005). Off: every page is rendered (e.g. to measure renders).
+MIGRATIONHUB_PAGE_CACHE = env_bool("MIGRATIONHUB_PAGE_CACHE", True)
+# How long a stored page lives at most: writes retire pages at once; this bounds what nothing
+# announces (the date turning, a changed setting) and the memory of pages nobody asks for again.
+MIGRATIONHUB_PAGE_CACHE_SECONDS = int(os.environ.get("MIGRATIONHUB_PAGE_CACHE_SECONDS", "3600"))
 
 # --- Reverse proxies in front of the app servers whose X-Forwarded-* headers are believed
 # (core.middleware.ClientAddressMiddleware). 0: none; the headers are ignored.
@@ -251,6 +265,11 @@ MIGRATIONHUB_CONTACT_EMAIL = os.environ.get("MIGRATIONHUB_CONTACT_EMAIL", "conta
 
 # --- Domain settings
 MIGRATIONHUB_STALE_AFTER_MONTHS = int(os.environ.get("MIGRATIONHUB_STALE_AFTER_MONTHS", "24"))
+# The IATI organisation identifier this installation publishes partnerships under (reporting-org
+# and the prefix of activity identifiers); "XX-" marks an unregistered publisher (ADR 0006).
+MIGRATIONHUB_IATI_PUBLISHER_REF = os.environ.get(
+    "MIGRATIONHUB_IATI_PUBLISHER_REF", "XX-MIGRATIONHUB"
+)
 MIGRATIONHUB_PAGE_SIZE = 20
 MIGRATIONHUB_API_MAX_PAGE_SIZE = 200
 MIGRATIONHUB_API_ANON_RATE = os.environ.get("MIGRATIONHUB_API_ANON_RATE", "300/m")

@@ -5,8 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from migrationhub.core.errors import NotFound
+from migrationhub.core.page_cache import cached_api
 from migrationhub.core.schemas import errors
 
 from . import selectors
@@ -84,6 +86,7 @@ class SdgTargetOut(Schema):
     summary="GCM objectives (23)",
     operation_id="reference_objectives",
 )
+@decorate_view(cached_api("taxonomy"))
 def objectives(request: HttpRequest) -> Any:
     return selectors.objective_list()
 
@@ -94,6 +97,7 @@ def objectives(request: HttpRequest) -> Any:
     summary="One GCM objective with its actions",
     operation_id="reference_objective",
 )
+@decorate_view(cached_api("taxonomy"))
 def objective(request: HttpRequest, number: int) -> Any:
     obj = selectors.objective_get(number)
     if obj is None:
@@ -107,6 +111,7 @@ def objective(request: HttpRequest, number: int) -> Any:
     summary="GCM guiding principles (10)",
     operation_id="reference_principles",
 )
+@decorate_view(cached_api("taxonomy"))
 def principles(request: HttpRequest) -> Any:
     return selectors.principle_list()
 
@@ -117,6 +122,7 @@ def principles(request: HttpRequest) -> Any:
     summary="Areas of multi-stakeholder cooperation (5)",
     operation_id="reference_areas",
 )
+@decorate_view(cached_api("taxonomy"))
 def areas(request: HttpRequest) -> Any:
     return selectors.area_list()
 
@@ -127,6 +133,7 @@ def areas(request: HttpRequest) -> Any:
     summary="Governance levels",
     operation_id="reference_levels",
 )
+@decorate_view(cached_api("taxonomy"))
 def levels(request: HttpRequest) -> Any:
     return selectors.level_list()
 
@@ -137,6 +144,7 @@ def levels(request: HttpRequest) -> Any:
     summary="Stakeholder types",
     operation_id="reference_stakeholder_types",
 )
+@decorate_view(cached_api("taxonomy"))
 def stakeholder_types(request: HttpRequest) -> Any:
     return selectors.stakeholder_type_list()
 
@@ -147,6 +155,7 @@ def stakeholder_types(request: HttpRequest) -> Any:
     summary="Languages",
     operation_id="reference_languages",
 )
+@decorate_view(cached_api("taxonomy"))
 def languages(request: HttpRequest) -> Any:
     return selectors.language_list()
 
@@ -157,6 +166,7 @@ def languages(request: HttpRequest) -> Any:
     summary="UN M49 regions and sub-regions",
     operation_id="reference_regions",
 )
+@decorate_view(cached_api("taxonomy"))
 def regions(request: HttpRequest) -> Any:
     return [
         {
@@ -176,6 +186,7 @@ def regions(request: HttpRequest) -> Any:
     summary="Countries and areas (UN M49, ISO 3166)",
     operation_id="reference_countries",
 )
+@decorate_view(cached_api("taxonomy"))
 def countries(request: HttpRequest, region: str | None = None) -> Any:
     return [
         {
@@ -201,6 +212,7 @@ def countries(request: HttpRequest, region: str | None = None) -> Any:
     summary="SDG targets with their indicators",
     operation_id="reference_sdg_targets",
 )
+@decorate_view(cached_api("taxonomy"))
 def sdg_targets(request: HttpRequest, goal: int | None = None) -> Any:
     return [
         {

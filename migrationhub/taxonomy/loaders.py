@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from migrationhub.core import page_cache
+
 from .models import (
     Area,
     Country,
@@ -129,6 +131,8 @@ def load_reference() -> dict[str, int]:
     from .selectors import vocabulary_cache_clear
 
     transaction.on_commit(vocabulary_cache_clear)
+    # Labels of every vocabulary appear on most pages: retire every stored page.
+    page_cache.changed_everything()
     return counts
 
 

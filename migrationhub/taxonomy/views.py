@@ -4,9 +4,12 @@ organisations…) comes through the `objective.page` contribution point (core.se
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from migrationhub.core.page_cache import cached_page
+
 from . import selectors
 
 
+@cached_page("taxonomy")
 def objective_list(request: HttpRequest) -> HttpResponse:
     objectives = list(selectors.objective_list())
     unofficial = any(o.label_unofficial for o in objectives)
@@ -17,6 +20,7 @@ def objective_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page("taxonomy", slots=("objective.page",))
 def objective_detail(request: HttpRequest, number: int) -> HttpResponse:
     objective = selectors.objective_get(number)
     if objective is None:

@@ -6,11 +6,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from migrationhub.core.errors import Code
+from migrationhub.core.page_cache import cached_page
 from migrationhub.knowledge import selectors as knowledge
 from migrationhub.organisations import selectors as organisations
 from migrationhub.taxonomy import selectors as taxonomy
 
 
+@cached_page("practices", "organisations", "taxonomy")
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -25,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page()
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html")
 
@@ -36,14 +39,17 @@ def _operator() -> dict[str, str]:
     }
 
 
+@cached_page()
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "web/privacy.html", _operator())
 
 
+@cached_page()
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "web/terms.html", _operator())
 
 
+@cached_page()
 def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "web/contact.html", _operator())
 

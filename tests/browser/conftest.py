@@ -61,6 +61,10 @@ def page(browser, live_server, reference):
 
 @pytest.fixture
 def demo_data(reference):
+    """What `migrationhub load-demo` loads: organisations and practices, then partnerships and
+    pledges."""
     from migrationhub.knowledge.demo import load_demo
+    from migrationhub.partnerships.demo import load_demo as load_partnerships
 
     load_demo()
+    load_partnerships()

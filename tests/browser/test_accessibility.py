@@ -45,6 +45,15 @@ def public_pages() -> dict[str, str]:
         "Arabic practice list": "/ar/practices/",
         "Arabic practice detail": f"/ar/practices/{practice.slug}/",
         "Arabic objective list": "/ar/objectives/",
+        # the partnership registry, with the demo's partnerships and pledges
+        "partnership list": "/partnerships/?q=diaspora&level=global",
+        "partnership detail": "/partnerships/24-hour-dialogue-initiative/",
+        "partnership with members": "/partnerships/migration-and-development-conference-brussels-2006/",
+        "partnership history": "/partnerships/ghanacoop/history/",
+        "about the scorecard": "/partnerships/scorecard/",
+        "pledge list": "/partnerships/pledges/",
+        "pledge detail": "/partnerships/pledges/iris-standards-certification-monitoring/",
+        "Arabic partnership list": "/ar/partnerships/",
     }
 
 
@@ -92,6 +101,8 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
         "review queue": "/review/",
         "account": "/account/",
         "practice in review": f"/practices/{practice.slug}/",
+        "partnership registration form": "/partnerships/new/",
+        "partnership invitations": "/partnerships/invitations/",
     }
     return user.email, pages
 

@@ -59,7 +59,7 @@ def test_the_reviewers_page_lists_grants_and_withdraws(client):
     expert.refresh_from_db()
     assert expert.reviewer_role == User.INTERNAL
     page = client.get("/account/reviewers/").content.decode()
-    assert "expert@example.org" in page and "granted (internal)" in page
+    assert "expert@example.org" in page and "granted: internal reviewer" in page
     unknown = client.post(
         "/account/reviewers/", {"email": "nobody@example.org", "role": "external"}
     )
@@ -67,7 +67,7 @@ def test_the_reviewers_page_lists_grants_and_withdraws(client):
     client.post(f"/account/reviewers/{expert.pk}/withdraw/", {"reason": "Conflict"})
     expert.refresh_from_db()
     assert expert.reviewer_role == ""
-    assert "withdrew" in client.get("/account/reviewers/").content.decode()
+    assert "reviewer role withdrawn" in client.get("/account/reviewers/").content.decode()
 
 
 def test_the_reviewers_page_is_for_platform_admins_only(client):

@@ -228,7 +228,14 @@ def test_revoked_token_is_refused(reference, client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/practices/", "/api/v1/organisations/", "/api/v1/remittances/published/"]
+    "url",
+    [
+        "/api/v1/practices/",
+        "/api/v1/organisations/",
+        "/api/v1/remittances/published/",
+        "/api/v1/partnerships/",
+        "/api/v1/pledges/",
+    ],
 )
 def test_absurd_page_numbers_give_an_empty_page_not_an_error(reference, client, url):
     response = client.get(url, {"page": 10**30, "page_size": 10**9})

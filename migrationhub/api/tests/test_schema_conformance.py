@@ -15,8 +15,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api_schema(reference):
     from migrationhub.knowledge.tests.factories import make_published
+    from migrationhub.partnerships.tests.factories import (
+        commit,
+        join,
+        make_goal,
+        make_org,
+        make_partnership,
+        make_pledge,
+        report,
+    )
 
     make_published(title="Fair recruitment in the Gulf corridor", countries=["NPL", "QAT"])
+    # a partnership with every part its reads show, and a joint pledge it delivers
+    lead = make_org(stakeholder_type="national-government")
+    partnership = make_partnership(lead=lead, name="Gulf corridor recruitment partnership")
+    union = make_org(stakeholder_type="trade-union")
+    join(partnership, union)
+    report(make_goal(partnership), union)
+    commit(partnership, union)
+    make_pledge(lead=lead, co_pledgers=[union], partnership=partnership.slug)
     # As Django's own test client does: keep the test's connection (and its transaction) open
     # across the in-process WSGI calls.
     request_started.disconnect(close_old_connections)

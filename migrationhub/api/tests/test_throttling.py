@@ -3,7 +3,7 @@
 import pytest
 from ninja.throttling import AnonRateThrottle
 
-from migrationhub.api.router import api
+from migrationhub.api.router import TokenRateThrottle, api
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +18,15 @@ def test_anonymous_clients_are_throttled(reference, client, monkeypatch):
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
     response = client.get("/api/v1/reference/levels")
     assert response.json()["code"] == "rate_limited" and int(response["Retry-After"]) > 0
+
+
+def test_an_anonymous_request_is_counted_once_per_address(reference, client, monkeypatch):
+    # given a per-token limit tighter than the per-address one
+    anonymous = next(t for t in api.throttle if isinstance(t, AnonRateThrottle))
+    per_token = next(t for t in api.throttle if isinstance(t, TokenRateThrottle))
+    monkeypatch.setattr(anonymous, "num_requests", 4)
+    monkeypatch.setattr(per_token, "num_requests", 2)
+    # when an anonymous client reads
+    statuses = [client.get("/api/v1/reference/levels").status_code for _ in range(5)]
+    # then only the per-address limit counts it
+    assert statuses == [200, 200, 200, 200, 429]

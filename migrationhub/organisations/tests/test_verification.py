@@ -154,7 +154,7 @@ def test_api_output_open_data_and_home_page_show_verification(reference, client)
     assert rows == {unverified.slug: False, verified.slug: True}
     assert "verified" in exports.ORGANISATIONS.column_names
     home = client.get("/").content.decode()
-    assert "<strong>1</strong> verified organisations" in home
+    assert "<strong>1</strong> verified organisation<" in home
 
 
 def test_api_verify_is_for_platform_admins_and_needs_evidence(reference, client):

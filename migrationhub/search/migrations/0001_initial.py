@@ -3,9 +3,8 @@ import django.db.models.deletion
 
 
 def install_fulltext(apps, schema_editor):
-    from migrationhub.search.backends import backend_for
-
-    backend_for(schema_editor.connection).install()
+    """The full-text structures are installed by 0003, over the analysed text that this schema
+    does not have yet (the backends' `install()` is always the newest schema's)."""
 
 
 def uninstall_fulltext(apps, schema_editor):

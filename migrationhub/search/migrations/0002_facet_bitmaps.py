@@ -5,13 +5,10 @@ from django.db import migrations, models
 
 
 def reinstall_and_count(apps, schema_editor):
-    """New full-text schema (see backends/), then the facet bitsets of the documents already indexed."""
+    """The facet bitsets of the documents already indexed. (This migration also re-installed the
+    full-text schema of its day; 0003 installs today's.)"""
     from migrationhub.search import bitmaps
-    from migrationhub.search.backends import backend_for
 
-    backend = backend_for(schema_editor.connection)
-    backend.uninstall()
-    backend.install()
     Document = apps.get_model("search", "Document")
     DocumentFacet = apps.get_model("search", "DocumentFacet")
     FacetBitmap = apps.get_model("search", "FacetBitmap")

@@ -121,9 +121,29 @@ def test_inflected_words_find_each_other(query, text):
     assert titles(result) == [text]
 
 
-def test_every_term_is_required():
-    # given
-    index("Fair recruitment of seasonal workers")
+def test_documents_with_every_word_lead_and_few_of_them_bring_in_the_others():
+    # given: one document with both words, two with one of them
+    index("Fair visa fees for students")
+    both = index("Fair recruitment of seasonal workers")
+    index("Seasonal visa scheme")
+
+    # when
+    result = search("fair seasonal")
+    strict = search("fair seasonal", match="all")
+
+    # then: fewer than FEW have every word, so those with some follow, and the result says so
+    assert result.hits[0].document_id == both.pk
+    assert result.total == 3 and result.match == "some" and result.all_words == 1
+    assert titles(strict) == ["Fair recruitment of seasonal workers"]
+    assert strict.total == 1 and strict.match == "all"
+
+
+def test_with_enough_documents_having_every_word_only_they_match():
+    # given: FEW documents with both words, and others with one
+    from migrationhub.search.backends.base import FEW
+
+    for n in range(FEW):
+        index(f"Fair recruitment of seasonal workers {n}")
     index("Fair visa fees for students")
     index("Seasonal visa scheme")
 
@@ -131,8 +151,8 @@ def test_every_term_is_required():
     result = search("fair seasonal")
 
     # then
-    assert titles(result) == ["Fair recruitment of seasonal workers"]
-    assert result.total == 1
+    assert result.total == FEW and result.match == "all"
+    assert all("seasonal" in t.lower() and "fair" in t.lower() for t in titles(result))
 
 
 def test_query_syntax_characters_are_taken_as_words():
@@ -140,10 +160,12 @@ def test_query_syntax_characters_are_taken_as_words():
     index("Return and reintegration", "Assisted voluntary return.")
 
     # when
-    result = search('return" OR NEAR(x) -reintegration* & !:*')
+    result = search('return" OR NEAR(x) -reintegration* & !:*', match="all")
 
-    # then: no error; the words are just words (here "or", "near", "x" are not in the text)
+    # then: no error; the words are just words (here "near", "x" are not in the text; "or" is a
+    # stop word)
     assert result.total == 0
+    assert search('return" OR NEAR(x) -reintegration* & !:*').match == "some"
     assert search("return -reintegration*").total == 1
 
 
@@ -377,8 +399,10 @@ def test_chinese_and_latin_terms_combine():
     # when
     result = search("移民治理 migration")
 
-    # then
-    assert titles(result) == ["IOM 移民治理"]
+    # then: the one with both first; the other has some of the words
+    assert titles(result) == ["IOM 移民治理", "移民治理"]
+    assert result.all_words == 1
+    assert titles(search("移民治理 migration", match="all")) == ["IOM 移民治理"]
 
 
 # -- keeping the index in step -----------------------------------------------------------------
@@ -463,42 +487,39 @@ def test_bulk_added_documents_are_searchable_with_their_facets():
     assert titles(search(""))[0] == "Border management 4"
 
 
-# -- broad queries: a bounded set of candidates is ranked --------------------------------------
+# -- broad queries: the champions of the query's terms are ranked --------------------------------
 
 
 @pytest.fixture
-def small_window(monkeypatch):
-    """Rank everything up to 4 matches; past that, 2 title matches and 2 others."""
+def small_lists(monkeypatch):
+    """Score everything up to 4 matches; past that, candidates from champion lists of 2."""
+    from migrationhub.search import topk
     from migrationhub.search.backends import base
 
     monkeypatch.setattr(base, "RANK_ALL", 4)
-    monkeypatch.setattr(base, "RANK_WINDOW", 2)
+    monkeypatch.setattr(topk, "CHAMPIONS", 2)
 
 
-def test_past_the_window_title_matches_and_the_newest_others_are_ranked_first(small_window):
-    # given: an old title match, old body matches, and newer body matches of varying relevance
-    old_title = index("Return migration", "Counselling.")
-    old_body = [index(f"Old {n}", "A note on return.") for n in range(3)]
-    strong = index("New strong", "Return, return and return again.")
-    weak = index("New weak", "Return once, among a great many other words about other things.")
+def test_past_rank_all_the_strongest_matches_rank_first_whatever_their_age(small_lists):
+    # given: an old title match and an old strong body match, then newer weak body matches
+    title = index("Return migration", "Counselling.")
+    strong = index("Programme", "Return, return and return again.")
+    newer = [
+        index(f"New {n}", "Return once, among many other words about other things.")
+        for n in range(4)
+    ]
 
     # when
     result = search("return", limit=10)
 
-    # then: the title match and the two newest others, by relevance; then the rest, newest first
+    # then: the champions of "return" (the title match and the strong body match) are ranked
+    # first, though older than every other match; then the rest, newest first
     assert result.total == 6
-    assert [h.document_id for h in result.hits] == [
-        old_title.pk,
-        strong.pk,
-        weak.pk,
-        old_body[2].pk,
-        old_body[1].pk,
-        old_body[0].pk,
-    ]
-    assert [h.score > 0 for h in result.hits] == [True] * 3 + [False] * 3
+    assert [h.document_id for h in result.hits[:2]] == [title.pk, strong.pk]
+    assert [h.document_id for h in result.hits[2:]] == [d.pk for d in reversed(newer)]
 
 
-def test_pages_past_the_window_continue_without_overlap(small_window):
+def test_pages_past_the_candidates_continue_without_overlap(small_lists):
     # given
     documents = [index(f"Labour mobility {n}", "labour " * (n % 3 + 1)) for n in range(9)]
 
@@ -511,11 +532,11 @@ def test_pages_past_the_window_continue_without_overlap(small_window):
     assert [len(page.hits) for page in pages] == [4, 4, 1]
 
 
-def test_filters_apply_before_the_window_is_chosen(small_window):
-    # given: five matches on objective 6, and newer ones elsewhere
+def test_filters_apply_before_the_candidates_are_chosen(small_lists):
+    # given: five matches on objective 6, and newer, stronger ones elsewhere
     wanted = [index(f"Recruitment {n}", facets={"objective": ["6"]}) for n in range(5)]
     for n in range(5):
-        index(f"Recruitment elsewhere {n}", facets={"objective": ["19"]})
+        index(f"Recruitment recruitment {n}", facets={"objective": ["19"]})
 
     # when
     result = search("recruitment", filters={"objective": ["6"]}, limit=10)
