@@ -561,10 +561,19 @@ def admin_emails_of(organisation: Any) -> list[str]:
 # --- history ---------------------------------------------------------------------------------
 
 
-def partnership_history(partnership: Partnership) -> QuerySet[AuditEvent]:
+UNCONSENTED_ACTIONS = ("member.invite", "member.decline", "partnership.remind")
+"""Events that say something of an organisation that has not agreed to be shown with the
+partnership (an invitation it has not answered or declined) or of its reporting duty: for the
+partnership's admins only."""
+
+
+def partnership_history(partnership: Partnership, *, public: bool = False) -> QuerySet[AuditEvent]:
     """The partnership's audit trail: who did what, when (every member, goal, resource,
-    output, report and translation change is an event on the partnership)."""
-    return audit.events_for(partnership)
+    output, report and translation change is an event on the partnership). The `public` trail
+    leaves out UNCONSENTED_ACTIONS: no organisation is shown beside a partnership it did not
+    join."""
+    events = audit.events_for(partnership)
+    return events.exclude(action__in=UNCONSENTED_ACTIONS) if public else events
 
 
 def partnership_versions(partnership: Partnership) -> list[Any]:

@@ -159,7 +159,9 @@ def partnership_history(request: HttpRequest, slug: str) -> HttpResponse:
         "partnerships/partnership_history.html",
         {
             "partnership": p,
-            "events": selectors.partnership_history(p)[:200],
+            "events": selectors.partnership_history(
+                p, public=not permissions.is_partnership_admin(request.user, p)
+            )[:200],
             "versions": selectors.partnership_versions(p),
         },
     )

@@ -143,8 +143,22 @@ def test_the_history_page_lists_events_and_versions_without_email_addresses(refe
     page = client.get(f"/partnerships/{p.slug}/history/")
     assert page.status_code == 200
     html = page.content.decode()
-    for action in ("partnership.create", "member.invite", "member.accept", "partnership.update"):
+    for action in ("partnership.create", "member.accept", "partnership.update"):
         assert action in html
+    assert "member.invite" not in html  # only once accepted is an organisation shown with it
+    declined = make_org()
+    services.member_decline(
+        actor=declined.test_admin,
+        member=services.member_invite(
+            actor=lead.test_admin, partnership=p, organisation=declined, roles=["funding"]
+        ),
+    )
+    html = client.get(f"/partnerships/{p.slug}/history/").content.decode()
+    assert "member.decline" not in html and declined.slug not in html
+    client.force_login(lead.test_admin)
+    html = client.get(f"/partnerships/{p.slug}/history/").content.decode()
+    assert "member.invite" in html and "member.decline" in html
+    client.logout()
     assert "Corridor renamed" in html and "Corridor" in html
     assert lead.test_admin.email not in html and union.test_admin.email not in html
     assert client.get("/partnerships/no-such-partnership/history/").status_code == 404
