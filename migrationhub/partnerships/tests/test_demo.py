@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from migrationhub.cli import COMMANDS
@@ -14,7 +15,8 @@ from migrationhub.core.demo import DOCUMENT_DATES, demo_dir
 from migrationhub.partnerships import selectors
 from migrationhub.partnerships.models import Commitment, Member, Partnership, Pledge, Pledger
 
-SEEDS = Path("/work/shared/seeds")
+# The seed documents sit beside the checkout in development (../shared/seeds), not in the repo.
+SEEDS = Path(settings.REPO_DIR).parent / "shared" / "seeds"
 DATA = json.loads((demo_dir() / "partnerships.json").read_text(encoding="utf-8"))
 ORGANISATIONS = {
     row["slug"]
