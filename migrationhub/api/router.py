@@ -8,11 +8,14 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from migrationhub.fund.api import router as fund_router
+from migrationhub.hub.api import router as hub_router
 from migrationhub.knowledge.api import router as knowledge_router
 from migrationhub.organisations.api import router as organisations_router
 from migrationhub.partnerships.api import pledge_router
 from migrationhub.partnerships.api import router as partnerships_router
 from migrationhub.remittances.api import router as remittances_router
+from migrationhub.review.api import router as review_router
 from migrationhub.taxonomy.api import router as taxonomy_router
 
 from . import errors, open_data
@@ -82,6 +85,9 @@ api.add_router("/open-data/", open_data.mount())
 api.add_router("/remittances/", remittances_router)
 api.add_router("/partnerships/", partnerships_router)
 api.add_router("/pledges/", pledge_router)
+api.add_router("/hub/", hub_router)
+api.add_router("/fund/", fund_router)
+api.add_router("/review/", review_router)
 
 
 @api.get(

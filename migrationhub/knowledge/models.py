@@ -25,7 +25,7 @@ TAG_FIELDS = (
 
 class Practice(TimeStampedModel):
     RESERVED_SLUGS = frozenset(
-        {"new", "mine"}
+        {"new", "mine", "review"}
     )  # fixed pages beside /practices/<slug>/ (core.slugs)
     DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
     PUBLISHED, RETURNED, ARCHIVED = "published", "returned", "archived"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.practice_list, name="list"),
     path("new/", views.practice_create, name="create"),
     path("mine/", views.my_practices, name="mine"),
+    path("review/", views.review_queue, name="review_queue"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
     path("<slug:slug>/edit/", views.practice_edit, name="edit"),
     path("<slug:slug>/submit/", views.practice_submit, name="submit"),

@@ -98,7 +98,7 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
     pages = {
         "submit form": "/practices/new/",
         "my work": "/practices/mine/",
-        "review queue": "/review/",
+        "review queue": "/practices/review/",
         "account": "/account/",
         "practice in review": f"/practices/{practice.slug}/",
         "partnership registration form": "/partnerships/new/",

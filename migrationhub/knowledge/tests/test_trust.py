@@ -112,7 +112,7 @@ def test_translations_are_reviewed_from_the_practice_page_and_the_queue(referenc
     _translate(practice)
     client.force_login(make_reviewer("internal"))
     # then the queue and the page offer the review
-    queue = client.get("/review/").content.decode()
+    queue = client.get("/practices/review/").content.decode()
     assert "Recrutement équitable" in queue and "Approve" in queue
     page = client.get(f"/practices/{practice.slug}/").content.decode()
     assert "Translations waiting for review" in page
@@ -123,7 +123,7 @@ def test_translations_are_reviewed_from_the_practice_page_and_the_queue(referenc
     # then
     assert response.status_code == 302
     assert PracticeTranslation.objects.get().status == PracticeTranslation.APPROVED
-    assert "Recrutement équitable" not in client.get("/review/").content.decode()
+    assert "Recrutement équitable" not in client.get("/practices/review/").content.decode()
 
 
 def test_the_translation_api_proposes_on_a_published_practice(reference, client):

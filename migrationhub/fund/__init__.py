@@ -1,0 +1,1 @@
+"""The start-up fund: contributions, proposals, allocations and a double-entry ledger."""

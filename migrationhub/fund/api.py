@@ -1,0 +1,5 @@
+"""The fund app over the API."""
+
+from ninja import Router
+
+router = Router(tags=["fund"])

@@ -1,0 +1,1 @@
+"""The connection hub: requests for support, offers, explainable matching and consortia."""

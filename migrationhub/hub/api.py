@@ -1,0 +1,5 @@
+"""The hub app over the API."""
+
+from ninja import Router
+
+router = Router(tags=["hub"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HubConfig(AppConfig):
+    name = "migrationhub.hub"
+    verbose_name = "Connection hub"

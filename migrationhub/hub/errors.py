@@ -1,0 +1,7 @@
+"""The hub app's error codes."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    pass

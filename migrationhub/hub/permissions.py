@@ -1,0 +1,1 @@
+"""The hub app's permissions."""
