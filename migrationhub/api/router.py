@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from migrationhub.core.throttling import AnonThrottle, TokenThrottle
 from migrationhub.fund.api import router as fund_router
 from migrationhub.hub.api import router as hub_router
 from migrationhub.knowledge.api import router as knowledge_router
@@ -22,18 +22,6 @@ from . import errors, open_data
 from .parser import CheckedJSONParser
 
 NO_NUL = "^[^\\u0000]*$"
-
-
-class TokenRateThrottle(AuthRateThrottle):
-    """MIGRATIONHUB_API_USER_RATE per token user. Ninja's AuthRateThrottle counts anonymous
-    requests by address too, a second counter beside AnonRateThrottle's for the same address
-    (two more trips to the shared cache for every anonymous read, most of the cost of an answer
-    the page cache holds); anonymous requests are counted by AnonRateThrottle alone."""
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:  # type: ignore[override]
-        if getattr(request, "auth", None) is None:
-            return None
-        return super().get_cache_key(request)
 
 
 class MigrationhubAPI(NinjaAPI):
@@ -73,8 +61,8 @@ api = MigrationhubAPI(
     # Per client, counted in the shared cache (Redis in production): generous for people and
     # scripts, a ceiling for scrapers. Bulk needs have the open-data files.
     throttle=[
-        AnonRateThrottle(settings.MIGRATIONHUB_API_ANON_RATE),
-        TokenRateThrottle(settings.MIGRATIONHUB_API_USER_RATE),
+        AnonThrottle(settings.MIGRATIONHUB_API_ANON_RATE),
+        TokenThrottle(settings.MIGRATIONHUB_API_USER_RATE),
     ],
 )
 errors.install(api)

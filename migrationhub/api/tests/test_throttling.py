@@ -3,7 +3,8 @@
 import pytest
 from ninja.throttling import AnonRateThrottle
 
-from migrationhub.api.router import TokenRateThrottle, api
+from migrationhub.api.router import api
+from migrationhub.core.throttling import TokenThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_anonymous_clients_are_throttled(reference, client, monkeypatch):
 def test_an_anonymous_request_is_counted_once_per_address(reference, client, monkeypatch):
     # given a per-token limit tighter than the per-address one
     anonymous = next(t for t in api.throttle if isinstance(t, AnonRateThrottle))
-    per_token = next(t for t in api.throttle if isinstance(t, TokenRateThrottle))
+    per_token = next(t for t in api.throttle if isinstance(t, TokenThrottle))
     monkeypatch.setattr(anonymous, "num_requests", 4)
     monkeypatch.setattr(per_token, "num_requests", 2)
     # when an anonymous client reads
