@@ -10,8 +10,9 @@ how much of it is still inside the sliding window, plus the current window's cou
 - with Redis (production), one Lua script reads both counters, decides, and increments only an
   allowed request, atomically, in a single round trip;
 - with another cache (the database cache of a Redis-less install, the test cache), the same
-  arithmetic over `get_many` / `add` / `incr`; the database cache's `incr` is not atomic, so a
-  concurrent burst there may pass a few requests over the limit (documented; use Redis).
+  arithmetic over one `get_many` and one `set` (what ninja's throttle cost there); that is a
+  read–decide–write, so a concurrent burst may pass a few requests over the limit: deployments
+  with more than one worker process should use Redis (docs/reference/configuration.md).
 
 Only allowed requests are counted, so a client that keeps knocking after its limit gets in again
 as soon as its rate falls under the limit. The estimate's error is bounded by the previous
@@ -87,12 +88,8 @@ def _hit_portable(
     previous = int(counts.get(previous_key, 0))
     if previous * weight + current >= limit:
         return False, current, previous
-    cache.add(current_key, 0, ttl)
-    try:
-        current = cache.incr(current_key)
-    except ValueError:  # expired between add and incr
-        cache.set(current_key, 1, ttl)
-        current = 1
+    current += 1
+    cache.set(current_key, current, ttl)
     return True, current, previous
 
 
