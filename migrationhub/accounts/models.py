@@ -1,7 +1,8 @@
 """Users, platform roles and API tokens.
 
-Roles: *member* and *organisation admin* live on organisations.Membership; *reviewer* and
-*platform admin* are platform-wide and live here (`is_reviewer`, `is_staff`).
+Roles: *member* and *organisation admin* live on organisations.Membership; *reviewer*, *fund
+manager*, *steering committee member* and *platform admin* are platform-wide and live here
+(`is_reviewer`, `fund_role`, `is_staff`).
 """
 
 import hashlib
@@ -40,6 +41,19 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text="Platform-wide role: may be assigned to review practices.",
+    )
+    FUND_MANAGER, FUND_COMMITTEE = "manager", "committee"
+    FUND_ROLES = [
+        ("", _("No role in the start-up fund")),
+        (FUND_MANAGER, _("Fund manager (records money, checks proposals)")),
+        (FUND_COMMITTEE, _("Steering committee member (decides on proposals)")),
+    ]
+    fund_role = models.CharField(
+        max_length=10,
+        choices=FUND_ROLES,
+        blank=True,
+        default="",
+        help_text="Platform-wide role in the start-up fund (fund app).",
     )
 
     objects = MigrationhubUserManager()

@@ -26,3 +26,22 @@ def is_internal_reviewer(user: Any) -> bool:
         and user.is_active
         and getattr(user, "reviewer_role", "") == User.INTERNAL
     )
+
+
+def is_fund_manager(user: Any) -> bool:
+    """Of the start-up fund's managers (User.fund_role "manager"): records contributions,
+    checks proposals, allocates and disburses."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "fund_role", "") == User.FUND_MANAGER
+    )
+
+
+def is_committee_member(user: Any) -> bool:
+    """Of the start-up fund's steering committee (User.fund_role "committee"): decides."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "fund_role", "") == User.FUND_COMMITTEE
+    )

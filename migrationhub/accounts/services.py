@@ -137,3 +137,22 @@ def reviewer_role_withdraw(*, actor: Any, user: User, reason: str = "") -> User:
         [user.email],
     )
     return user
+
+
+@transaction.atomic
+def fund_role_set(*, actor: Any, user: User, role: str) -> User:
+    """Make `user` a fund manager or a steering committee member of the start-up fund, or
+    neither (""); only platform admins may. One role at most: who checks a proposal does not
+    also decide on it. Audited."""
+    permissions.require_platform_admin(actor)
+    if role not in ("", User.FUND_MANAGER, User.FUND_COMMITTEE):
+        raise ValidationFailed(
+            _("Unknown fund role."),
+            fields={"role": [_("unknown: %(codes)s") % {"codes": role}]},
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    previous = user.fund_role
+    user.fund_role = role
+    user.save(update_fields=["fund_role"])
+    audit.record(actor=actor, action="fund_role.set", target=user, role=role, previous=previous)
+    return user

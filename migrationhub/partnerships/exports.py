@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from migrationhub.core import hooks
 from migrationhub.core.open_data import (
     SLUG_PATTERN,
     URL_COLUMN,
@@ -524,8 +525,30 @@ def iati_activity(p: Partnership, refs: dict[int, str]) -> iati.Activity:
         sdg_targets=tuple(t.code for t in p.sdg_targets.all()),
         budgets=tuple(budgets),
         disbursements=tuple(disbursements),
+        transactions=iati_transactions(p),
         indicators=tuple(indicators),
         website=p.website,
+    )
+
+
+IATI_TRANSACTIONS_HOOK = "partnership.iati_transactions"
+"""Higher apps (the start-up fund) add transactions to a partnership's activity through this hook
+(`core.hooks`): each provider returns dicts with `type` (IATI TransactionType code), `date`,
+`amount` (Decimal, negative for a correction), `currency`, `provider` and `receiver` (names),
+and optionally `description`."""
+
+
+def iati_transactions(p: Partnership) -> tuple[iati.Transaction, ...]:
+    return tuple(
+        iati.Transaction(
+            type=t["type"],
+            date=t["date"],
+            value=iati.Money(t["amount"], t["currency"], t["date"]),
+            provider=iati.Organisation(name=t["provider"]) if t.get("provider") else None,
+            receiver=iati.Organisation(name=t["receiver"]) if t.get("receiver") else None,
+            description=t.get("description", ""),
+        )
+        for t in hooks.collect(IATI_TRANSACTIONS_HOOK, p)
     )
 
 

@@ -144,6 +144,20 @@ class Disbursement:
 
 
 @dataclass(frozen=True)
+class Transaction:
+    """A transaction another app reports in the activity (e.g. the start-up fund's commitments
+    and disbursements to the partnership): TransactionType code, date, value (negative for a
+    correction), provider and receiver."""
+
+    type: str
+    date: dt.date
+    value: Money
+    provider: Organisation | None = None
+    receiver: Organisation | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Actual:
     start: dt.date
     end: dt.date
@@ -183,6 +197,7 @@ class Activity:
     sdg_targets: tuple[str, ...] = ()
     budgets: tuple[Budget, ...] = ()
     disbursements: tuple[Disbursement, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     website: str = ""
 
@@ -296,6 +311,23 @@ def _indicator(result: etree._Element, indicator: Indicator) -> None:
             _narrative(_sub(value, "comment"), actual.comment)
 
 
+def _transaction(activity: etree._Element, t: Transaction) -> None:
+    element = _sub(activity, "transaction")
+    _sub(element, "transaction-type", code=t.type)
+    _sub(element, "transaction-date", iso_date=t.date.isoformat())
+    _value(element, "value", t.value)
+    if t.description:
+        _narrative(_sub(element, "description"), t.description)
+    for tag, org in (("provider-org", t.provider), ("receiver-org", t.receiver)):
+        if org is not None:
+            party = _sub(element, tag)
+            if org.ref:
+                party.set("ref", _xml(org.ref))
+            if org.type:
+                party.set("type", org.type)
+            _narrative(party, org.name)
+
+
 def activity_element(a: Activity, reporting_org: Organisation) -> etree._Element:
     """One `iati-activity`, its children in the order of the 2.03 schema."""
     activity = etree.Element("iati-activity", nsmap={"mh": MH})
@@ -346,6 +378,8 @@ def activity_element(a: Activity, reporting_org: Organisation) -> etree._Element
             if provider.type:
                 org.set("type", provider.type)
             _narrative(org, provider.name)
+    for transaction in a.transactions:
+        _transaction(activity, transaction)
     if a.website:
         link = _sub(activity, "document-link", format="text/html", url=a.website)
         _narrative(_sub(link, "title"), a.title)

@@ -235,3 +235,17 @@ def vocabulary_codes(vocabulary: str) -> list[str]:
 def codes(vocabulary: str) -> Callable[[], list[str]]:
     """The codes of `vocabulary`, read when called: what open-data columns declare as `codes`."""
     return functools.partial(vocabulary_codes, vocabulary)
+
+
+@functools.cache
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes (data/reference/currencies.csv): what every app checks a currency
+    against (the partnerships app has had its own copy; this is the shared one)."""
+    import csv
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.SHIPPED_DATA_DIR) / "reference" / "currencies.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["code"] for row in csv.DictReader(handle) if row["code"])
