@@ -210,3 +210,48 @@ def translations_to_review(user: Any) -> QuerySet[PracticeTranslation]:
         .order_by("updated_at")
         .distinct()
     )
+
+
+def practice_review_facts() -> dict[str, list[tuple[Any, ...]]]:
+    """Published practices as plain rows for the review's coverage and gaps: `practices`
+    `(id, slug, title, period_start, period_end, published_at)` and `(practice id, code)` pairs for
+    `objectives`, `levels`, `countries`, `stakeholder_types`, `organisations` (organisation id).
+    A fixed number of queries, no model instances."""
+    published = Practice.objects.filter(status=Practice.PUBLISHED)
+    ids = published.values("pk")
+    through = Practice.objectives.through
+    return {
+        "practices": list(
+            published.values_list(
+                "pk", "slug", "title", "period_start", "period_end", "published_at"
+            )
+        ),
+        "objectives": list(
+            through.objects.filter(practice_id__in=ids).values_list(
+                "practice_id", "objective__number"
+            )
+        ),
+        "levels": list(
+            Practice.levels.through.objects.filter(practice_id__in=ids).values_list(
+                "practice_id", "level__code"
+            )
+        ),
+        "countries": list(
+            Practice.countries.through.objects.filter(practice_id__in=ids).values_list(
+                "practice_id", "country__iso3"
+            )
+        ),
+        "stakeholder_types": list(
+            Practice.stakeholder_types.through.objects.filter(practice_id__in=ids).values_list(
+                "practice_id", "stakeholdertype__code"
+            )
+        ),
+        "organisations": list(
+            Practice.organisations.through.objects.filter(practice_id__in=ids).values_list(
+                "practice_id", "organisation_id"
+            )
+        ),
+    }
+
+
+# -- the evidence library ------------------------------------------------------------------------

@@ -210,3 +210,21 @@ def invitations_for(user: Any) -> QuerySet[Invitation]:
         .select_related("organisation", "invited_by")
         .order_by("-created_at")
     )
+
+
+def organisation_review_facts() -> list[tuple[int, str, str, str, str, str, str]]:
+    """Every organisation as `(id, slug, name, acronym, stakeholder type code, level code, home
+    country iso3 or "")`: the nodes of the review's partnership network, as plain rows (one
+    query, no model instances: fast at thousands of organisations)."""
+    return [
+        (pk, slug, name, acronym, type_code, level_code, iso3 or "")
+        for pk, slug, name, acronym, type_code, level_code, iso3 in Organisation.objects.values_list(
+            "pk",
+            "slug",
+            "name",
+            "acronym",
+            "stakeholder_type__code",
+            "level__code",
+            "home_country__iso3",
+        )
+    ]

@@ -905,3 +905,99 @@ def invitable_organisations(partnership: Partnership) -> list[tuple[str, str]]:
         if m.status in (Member.ACTIVE, Member.INVITED)
     }
     return [(s, n) for s, n in org_selectors.organisation_choices() if s not in taken]
+
+
+# --- plain rows for the review (read-side aggregates over the whole registry) ------------------
+
+
+def partnership_review_facts() -> dict[str, list[tuple[Any, ...]]]:
+    """Every partnership and pledge as plain rows for the review (coverage, gaps, network,
+    trends, reports), in a fixed number of queries and no model instances, so that the whole
+    registry (20k partnerships) reads in well under a second:
+    - `partnerships`: `(id, slug, name, status, start_date, end_date, registered_on, as_of,
+      light, score, last_reported_on, lead_id, score_breadth, score_focus, score_resources)`;
+    - `(partnership id, code)` pairs: `objectives` (from the partnership and its goals),
+      `levels`, `countries`; `members`: `(partnership id, organisation id)`, active members only;
+    - `pledges`: `(id, slug, title, status, pledged_on, light, lead_id, partnership_id, as_of,
+      last_reported_on)`; `pledge_objectives`: `(pledge id, number)`; `pledgers`: `(pledge id,
+      organisation id)` active ones;
+    - `reports`: `(partnership id or None, pledge id or None, reported_on)`."""
+    return {
+        "partnerships": [
+            (pk, slug, name, status, start, end, created.date(), as_of, light, score, last, *rest)
+            for pk, slug, name, status, start, end, created, as_of, light, score, last, *rest in (
+                Partnership.objects.values_list(
+                    "pk",
+                    "slug",
+                    "name",
+                    "status",
+                    "start_date",
+                    "end_date",
+                    "created_at",
+                    "as_of",
+                    "light",
+                    "score",
+                    "last_reported_on",
+                    "lead_id",
+                    "score_breadth",
+                    "score_focus",
+                    "score_resources",
+                ).iterator(chunk_size=5000)
+            )
+        ],
+        "objectives": list(
+            Partnership.objectives.through.objects.values_list(
+                "partnership_id", "objective__number"
+            ).union(
+                Goal.objectives.through.objects.values_list(
+                    "goal__partnership_id", "objective__number"
+                )
+            )
+        ),
+        "levels": list(
+            Partnership.levels.through.objects.values_list("partnership_id", "level__code")
+        ),
+        "countries": list(
+            Partnership.countries.through.objects.values_list("partnership_id", "country__iso3")
+        ),
+        "members": list(
+            Member.objects.filter(status=Member.ACTIVE).values_list(
+                "partnership_id", "organisation_id"
+            )
+        ),
+        "pledges": list(
+            Pledge.objects.values_list(
+                "pk",
+                "slug",
+                "title",
+                "status",
+                "pledged_on",
+                "light",
+                "lead_id",
+                "partnership_id",
+                "as_of",
+                "last_reported_on",
+            )
+        ),
+        "pledge_objectives": list(
+            Pledge.objectives.through.objects.values_list("pledge_id", "objective__number")
+        ),
+        "pledgers": list(
+            Pledger.objects.filter(status=Pledger.ACTIVE).values_list(
+                "pledge_id", "organisation_id"
+            )
+        ),
+        "reports": list(
+            ProgressReport.objects.values_list("partnership_id", "pledge_id", "reported_on")
+        ),
+    }
+
+
+def light_on(
+    *, today: dt.date, since: dt.date, last_report: dt.date | None, closed: bool
+) -> str:
+    """The status light a record had on `today` (ADR 0006's rule, `lights.status_light`), for
+    the review's trends of inactive records over past years."""
+    return lights.status_light(
+        today=today, since=since, last_report=last_report, closed=closed
+    ).colour

@@ -1,7 +1,9 @@
-"""The review app's error codes."""
+"""The review app's error codes, declared once: API clients rely on them."""
 
 from enum import StrEnum
 
 
 class Code(StrEnum):
-    pass
+    PDF_RATE_LIMITED = "pdf_rate_limited"
+    PDF_BUSY = "pdf_busy"
+    UNKNOWN_SCOPE = "unknown_scope"

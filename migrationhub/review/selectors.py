@@ -1,1 +1,817 @@
-"""The review app's selectors."""
+"""The review's reads: the registry, the knowledge platform, the directory and the reference
+vocabularies reduced to plain facts once, then coverage, gaps, the network, trends and reports
+computed from them by the pure modules (`coverage`, `gaps`, `network`, `trends`).
+
+Other apps are read only through their narrow "facts" selectors (plain rows, a fixed number of
+queries). The facts are kept per process as a `Snapshot` until one of the domains they come from
+changes (the same generations that retire cached pages, `core.page_cache`), so a report reads
+the whole registry once per change, not once per request; network measures are memoised per
+scope on the snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from migrationhub.core import page_cache
+from migrationhub.core.errors import ValidationFailed
+from migrationhub.core.i18n import pick
+from migrationhub.knowledge import selectors as knowledge_selectors
+from migrationhub.organisations import selectors as org_selectors
+from migrationhub.partnerships import selectors as partnership_selectors
+from migrationhub.taxonomy import selectors as taxonomy_selectors
+
+from . import coverage, gaps, network, trends
+from .coverage import WORLD, Filters, Geography, Record
+
+DOMAINS = ("partnerships", "practices", "organisations", "taxonomy")
+"""What the review shows: its pages are retired, and its facts re-read, when one changes."""
+
+REGION_KINDS = ("region", "subregion", "intermediate")
+EVERYTHING = Filters()
+NETWORK_MEMO = 256
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    id: int
+    slug: str
+    name: str
+    status: str
+    start: dt.date | None
+    end: dt.date | None
+    registered: dt.date
+    since: dt.date
+    light: str
+    score: int
+    last_report: dt.date | None
+    breadth: int
+    focus: int
+    resources: int
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    id: int
+    slug: str
+    title: str
+    status: str
+    pledged_on: dt.date
+    light: str
+    partnership_id: int | None
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    id: int
+    slug: str
+    title: str
+    period_start: int | None
+
+
+@dataclass
+class Snapshot:
+    """Everything the review computes from, as plain values."""
+
+    records: list[Record]
+    geo: Geography
+    nodes: dict[int, network.Node]
+    memberships: list[tuple[int, int]]
+    partnerships: dict[int, PartnershipRow]
+    pledges: dict[int, PledgeRow]
+    practices: dict[int, PracticeRow]
+    tracked: list[trends.Tracked]
+    started: dict[int, int]
+    names: dict[str, dict[str, tuple[str, dict[str, str]]]]  # vocabulary -> code -> (title, names)
+    order: dict[str, list[str]]  # vocabulary -> codes in order
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_current: tuple[str, Snapshot] | None = None
+
+
+def data_version() -> str:
+    """Changes whenever a domain the review reads changes: what stored reports are keyed on."""
+    return _generation_key()
+
+
+def _generation_key() -> str:
+    gens = page_cache.generations(DOMAINS)
+    return "|".join(f"{d}={g}" for d, g in sorted(gens.items()))
+
+
+def snapshot() -> Snapshot:
+    """The current facts, re-read when a domain they come from has changed."""
+    global _current
+    key = _generation_key()
+    current = _current
+    if current is not None and current[0] == key:
+        return current[1]
+    with _lock:
+        if _current is not None and _current[0] == key:
+            return _current[1]
+        built = build_snapshot()
+        _current = (key, built)
+        return built
+
+
+def forget() -> None:
+    """Drop the process's facts (tests that change data without a service)."""
+    global _current
+    _current = None
+
+
+def _pairs(rows: Sequence[tuple[Any, Any]]) -> dict[Any, set[str]]:
+    out: dict[Any, set[str]] = defaultdict(set)
+    for key, code in rows:
+        if code is not None:
+            out[key].add(str(code))
+    return out
+
+
+def build_snapshot() -> Snapshot:
+    """Read every fact (a fixed number of queries) and reduce it to records."""
+    regions = taxonomy_selectors.region_facts()
+    countries = taxonomy_selectors.country_facts()
+    geo = Geography.of(
+        ((m49, kind, parent) for m49, kind, parent, _t, _n in regions),
+        ((iso3, (r, s, i)) for iso3, _t, _n, r, s, i in countries),
+    )
+    names: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
+        "regions": {m49: (title, n) for m49, _k, _p, title, n in regions},
+        "countries": {iso3: (title, n) for iso3, title, n, *_rest in countries},
+    }
+    order: dict[str, list[str]] = {}
+    for vocabulary in ("objectives", "levels", "stakeholder_types"):
+        rows = taxonomy_selectors.vocabulary_facts(vocabulary)
+        names[vocabulary] = {code: (title, n) for code, title, n in rows}
+        order[vocabulary] = [code for code, _t, _n in rows]
+    names["regions"][WORLD] = (_("World"), {})
+
+    nodes: dict[int, network.Node] = {}
+    for (
+        oid,
+        slug,
+        name,
+        _acronym,
+        type_code,
+        level,
+        iso3,
+    ) in org_selectors.organisation_review_facts():
+        nodes[oid] = network.Node(oid, slug, name, type_code, level, iso3)
+
+    facts = partnership_selectors.partnership_review_facts()
+    p_objectives = _pairs(facts["objectives"])
+    p_levels = _pairs(facts["levels"])
+    p_countries = _pairs(facts["countries"])
+    members: dict[int, set[int]] = defaultdict(set)
+    for pid, oid in facts["members"]:
+        members[pid].add(oid)
+    reports: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
+    for pid, plid, day in facts["reports"]:
+        if pid:
+            reports[("partnership", pid)].append(day)
+        if plid:
+            reports[("pledge", plid)].append(day)
+
+    records: list[Record] = []
+    partnerships: dict[int, PartnershipRow] = {}
+    tracked: list[trends.Tracked] = []
+    started: dict[int, int] = {}
+    for row in facts["partnerships"]:
+        pid, slug, name, status, start, end, registered, as_of, light, score, last, lead = row[:12]
+        breadth, focus, resources = row[12:15]
+        orgs = members.get(pid, set()) | {lead}
+        since = as_of or registered
+        since = max(since, start) if start else since
+        began = start or as_of or registered
+        partnerships[pid] = PartnershipRow(
+            pid,
+            slug,
+            name,
+            status,
+            start,
+            end,
+            registered,
+            since,
+            light,
+            score,
+            last,
+            breadth,
+            focus,
+            resources,
+        )
+        started[pid] = began.year
+        records.append(
+            Record(
+                "partnership",
+                pid,
+                frozenset(p_objectives.get(pid, ())),
+                frozenset(p_levels.get(pid, ())),
+                frozenset(p_countries.get(pid, ())),
+                frozenset(nodes[o].type for o in orgs if o in nodes),
+                began.year,
+                end.year if end else None,
+                frozenset(orgs),
+            )
+        )
+        closed_on = end if status in ("completed", "cancelled") and end else None
+        if status in ("completed", "cancelled") and not end:
+            closed_on = timezone.localdate()
+        tracked.append(
+            trends.Tracked(
+                "partnership",
+                began,
+                since,
+                closed_on,
+                tuple(sorted(reports.get(("partnership", pid), ()))),
+            )
+        )
+
+    pl_objectives = _pairs(facts["pledge_objectives"])
+    pledgers: dict[int, set[int]] = defaultdict(set)
+    for plid, oid in facts["pledgers"]:
+        pledgers[plid].add(oid)
+    pledges: dict[int, PledgeRow] = {}
+    for plid, slug, title, status, pledged_on, light, lead, partnership_id, as_of, _last in facts[
+        "pledges"
+    ]:
+        pledges[plid] = PledgeRow(plid, slug, title, status, pledged_on, light, partnership_id)
+        lead_node = nodes.get(lead)
+        countries_ = p_countries.get(partnership_id, set()) if partnership_id else set()
+        if not countries_ and lead_node and lead_node.country:
+            countries_ = {lead_node.country}
+        orgs = pledgers.get(plid, set()) | {lead}
+        records.append(
+            Record(
+                "pledge",
+                plid,
+                frozenset(pl_objectives.get(plid, ())),
+                frozenset({lead_node.level} if lead_node else ()),
+                frozenset(countries_),
+                frozenset(nodes[o].type for o in orgs if o in nodes),
+                pledged_on.year,
+                None,
+                frozenset(orgs),
+            )
+        )
+        since = max(as_of or pledged_on, pledged_on) if as_of else pledged_on
+        closed_on = timezone.localdate() if status in ("fulfilled", "withdrawn") else None
+        tracked.append(
+            trends.Tracked(
+                "pledge",
+                pledged_on,
+                since,
+                closed_on,
+                tuple(sorted(reports.get(("pledge", plid), ()))),
+            )
+        )
+
+    k = knowledge_selectors.practice_review_facts()
+    k_objectives = _pairs(k["objectives"])
+    k_levels = _pairs(k["levels"])
+    k_countries = _pairs(k["countries"])
+    k_types = _pairs(k["stakeholder_types"])
+    k_orgs: dict[int, set[int]] = defaultdict(set)
+    for prid, oid in k["organisations"]:
+        k_orgs[prid].add(oid)
+    practices: dict[int, PracticeRow] = {}
+    for prid, slug, title, period_start, period_end, published_at in k["practices"]:
+        practices[prid] = PracticeRow(prid, slug, title, period_start)
+        types = k_types.get(prid) or {nodes[o].type for o in k_orgs.get(prid, ()) if o in nodes}
+        first = period_start or (published_at.year if published_at else None)
+        records.append(
+            Record(
+                "practice",
+                prid,
+                frozenset(k_objectives.get(prid, ())),
+                frozenset(k_levels.get(prid, ())),
+                frozenset(k_countries.get(prid, ())),
+                frozenset(types),
+                first,
+                period_end,
+                frozenset(k_orgs.get(prid, ())),
+            )
+        )
+    return Snapshot(
+        records=records,
+        geo=geo,
+        nodes=nodes,
+        memberships=[(pid, oid) for pid, orgs in members.items() for oid in orgs],
+        partnerships=partnerships,
+        pledges=pledges,
+        practices=practices,
+        tracked=tracked,
+        started=started,
+        names=names,
+        order=order,
+    )
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+def label(snap: Snapshot, vocabulary: str, code: str) -> str:
+    """The name of `code` in the active language ("Not stated" for coverage.NOT_STATED)."""
+    if code == coverage.NOT_STATED:
+        return _("Not stated")
+    title, names = snap.names.get(vocabulary, {}).get(code, (code, {}))
+    if vocabulary == "objectives":
+        return f"{code}. {pick(names, title)}"
+    return pick(names, title)
+
+
+def short_label(snap: Snapshot, vocabulary: str, code: str) -> str:
+    if vocabulary == "objectives":
+        return code
+    return label(snap, vocabulary, code)
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+AXES = ("objective", "level", "region", "type")
+VOCABULARY_OF = {
+    "objective": "objectives",
+    "level": "levels",
+    "region": "regions",
+    "type": "stakeholder_types",
+}
+
+
+def region_exists(snap: Snapshot, m49: str) -> bool:
+    return m49 in snap.geo.kind
+
+
+def country_exists(snap: Snapshot, iso3: str) -> bool:
+    return iso3 in snap.geo.country_regions
+
+
+def objective_exists(snap: Snapshot, number: str) -> bool:
+    return number in snap.names["objectives"]
+
+
+def axis_values(snap: Snapshot, axis: str, within: str = WORLD) -> list[str]:
+    """The values an axis shows: every objective, level or type (and "not stated" when a record
+    lacks one); for regions the children of `within` (the five M49 regions under the world)."""
+    if axis == "region":
+        return snap.geo.children(within) or [within]
+    codes = list(snap.order[VOCABULARY_OF[axis] if axis != "objective" else "objectives"])
+    return [*codes, coverage.NOT_STATED]
+
+
+@dataclass
+class CoverageView:
+    rows: str
+    cols: str
+    within: str
+    filters: Filters
+    table: coverage.Table
+    row_labels: list[tuple[str, str]]
+    col_labels: list[tuple[str, str]]
+
+
+def coverage_view(
+    *,
+    rows: str = "objective",
+    cols: str = "region",
+    within: str = WORLD,
+    filters: Filters = EVERYTHING,
+) -> CoverageView:
+    """A coverage table: `rows` × `cols` (two of AXES), regions under `within`."""
+    snap = snapshot()
+    selected = coverage.select(snap.records, snap.geo, filters)
+    row_values = axis_values(snap, rows, within)
+    col_values = axis_values(snap, cols, within)
+    table = coverage.table(
+        selected, snap.geo, rows=rows, cols=cols, row_values=row_values, col_values=col_values
+    )
+    # drop the "not stated" row/column when nothing is in it
+    keep_rows = [v for v in row_values if v != coverage.NOT_STATED or v in table.row_totals]
+    keep_cols = [v for v in col_values if v != coverage.NOT_STATED or v in table.col_totals]
+    table.rows, table.cols = keep_rows, keep_cols
+    return CoverageView(
+        rows,
+        cols,
+        within,
+        filters,
+        table,
+        [(v, label(snap, VOCABULARY_OF[rows], v)) for v in keep_rows],
+        [(v, label(snap, VOCABULARY_OF[cols], v)) for v in keep_cols],
+    )
+
+
+def coverage_cube_rows() -> list[dict[str, Any]]:
+    """Every non-empty (objective, level, region, stakeholder type) cell: the open-data table."""
+    snap = snapshot()
+    cube = coverage.cube(snap.records, snap.geo)
+    return [
+        {
+            "objective": int(o) if o else None,
+            "level": lv or None,
+            "region": g,
+            "stakeholder_type": t or None,
+            "partnerships": c["partnership"],
+            "pledges": c["pledge"],
+            "practices": c["practice"],
+        }
+        for (o, lv, g, t), c in sorted(
+            cube.items(), key=lambda kv: (int(kv[0][0] or 0), kv[0][1], kv[0][2], kv[0][3])
+        )
+    ]
+
+
+# --- gaps --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapView:
+    gap: gaps.Gap
+    objective: str
+    level: str
+    region: str
+    parent: str
+    parent_label: str
+
+
+def gap_list(
+    *, region_kind: str = "leaf", within: str = "", objective: str = "", level: str = ""
+) -> list[GapView]:
+    """Every gap at `region_kind` depth (or among the children of `within`), most isolated
+    first, optionally for one objective or level."""
+    snap = snapshot()
+    regions = snap.geo.children(within) if within else snap.geo.of_kind(region_kind)
+    objectives = [objective] if objective else snap.order["objectives"]
+    levels = snap.order["levels"]
+    found = gaps.find_gaps(
+        snap.records, snap.geo, objectives=objectives, levels=levels, regions=regions
+    )
+    if level:
+        found = [g for g in found if g.level == level]
+    return [
+        GapView(
+            g,
+            label(snap, "objectives", g.objective),
+            label(snap, "levels", g.level),
+            label(snap, "regions", g.region),
+            snap.geo.parent.get(g.region, ""),
+            label(snap, "regions", snap.geo.parent.get(g.region, "") or WORLD),
+        )
+        for g in found
+    ]
+
+
+@dataclass(frozen=True)
+class CountryGapView:
+    gap: gaps.CountryGap
+    objective: str
+    region: str
+
+
+def country_gap_list(iso3: str) -> list[CountryGapView]:
+    snap = snapshot()
+    found = gaps.country_gaps(
+        snap.records, snap.geo, country=iso3, objectives=snap.order["objectives"]
+    )
+    return [
+        CountryGapView(g, label(snap, "objectives", g.objective), label(snap, "regions", g.region))
+        for g in found
+    ]
+
+
+# --- network -----------------------------------------------------------------------------------
+
+
+def _scope_partnerships(snap: Snapshot, scope: tuple[str, str]) -> set[int]:
+    kind, code = scope
+    if kind == "world":
+        return set(snap.partnerships)
+    if kind == "country":
+        match = lambda r: code in r.countries  # noqa: E731
+    elif kind == "region":
+        countries = snap.geo.countries_in(code)
+        match = lambda r: bool(r.countries & countries)  # noqa: E731
+    else:
+        match = lambda r: code in r.objectives  # noqa: E731
+    return {r.id for r in snap.records if r.kind == "partnership" and match(r)}
+
+
+def network_facts(scope: tuple[str, str] = ("world", "")) -> network.Facts:
+    """The network of the whole directory (`("world", "")`: every organisation a node, so the
+    isolated ones show), or of the organisations in the scope's partnerships."""
+    snap = snapshot()
+    key = ("network", scope)
+    found = snap.memo.get(key)
+    if found is None:
+        if scope[0] == "world":
+            nodes = list(snap.nodes.values())
+            memberships = snap.memberships
+        else:
+            pids = _scope_partnerships(snap, scope)
+            memberships = [(p, o) for p, o in snap.memberships if p in pids]
+            ids = {o for _p, o in memberships}
+            nodes = [snap.nodes[o] for o in sorted(ids) if o in snap.nodes]
+        found = network.measures(nodes, memberships)
+        if len(snap.memo) > NETWORK_MEMO:
+            snap.memo.clear()
+        snap.memo[key] = found
+    return found
+
+
+def network_history(years: Sequence[int]) -> list[network.YearFacts]:
+    snap = snapshot()
+    key = ("history", tuple(years))
+    if key not in snap.memo:
+        snap.memo[key] = network.history(
+            list(snap.nodes.values()), snap.memberships, snap.started, years
+        )
+    return snap.memo[key]
+
+
+def organisation_brief(oid: int) -> dict[str, str]:
+    """What a page says about an organisation in the network: name, slug, type, level (no
+    person: organisations are public)."""
+    snap = snapshot()
+    node = snap.nodes[oid]
+    return {
+        "slug": node.slug,
+        "name": node.name,
+        "type": label(snap, "stakeholder_types", node.type),
+        "level": label(snap, "levels", node.level),
+        "country": label(snap, "countries", node.country) if node.country else "",
+    }
+
+
+def pair_labels(
+    pairs: Sequence[tuple[tuple[str, str], int]], vocabulary: str, limit: int = 8
+) -> list[dict[str, Any]]:
+    snap = snapshot()
+    return [
+        {"a": label(snap, vocabulary, a), "b": label(snap, vocabulary, b), "links": n}
+        for (a, b), n in pairs[:limit]
+    ]
+
+
+def network_picture_data(
+    scope: tuple[str, str] = ("world", ""), limit: int = 40
+) -> tuple[list[Any], list[tuple[int, int, int]], list[str]]:
+    """The most connected organisations of the scope laid out for `charts.network_picture`:
+    dots, links among them and the legend (governance levels). Memoised with the facts."""
+    from . import charts
+
+    snap = snapshot()
+    key = ("picture", scope, limit)
+    if key in snap.memo:
+        return snap.memo[key]
+    pids = set(snap.partnerships) if scope[0] == "world" else _scope_partnerships(snap, scope)
+    weights = network.edge_weights((p, o) for p, o in snap.memberships if p in pids)
+    degree: Counter[int] = Counter()
+    for a, b in weights:
+        degree[a] += 1
+        degree[b] += 1
+    chosen = {oid for oid, _d in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]}
+    links = [(a, b, w) for (a, b), w in weights.items() if a in chosen and b in chosen]
+    positions = network.layout(sorted(chosen), links)
+    levels = snap.order["levels"]
+    dots = []
+    top = max(degree.values(), default=1)
+    for oid in sorted(chosen):
+        node = snap.nodes[oid]
+        x, y = positions[oid]
+        dots.append(
+            charts.Dot(
+                oid,
+                node.name,
+                x,
+                y,
+                levels.index(node.level) if node.level in levels else len(levels),
+                3 + 6 * degree[oid] / top,
+                _("%(name)s: %(links)s links") % {"name": node.name, "links": degree[oid]},
+            )
+        )
+    legend = [label(snap, "levels", lv) for lv in levels]
+    snap.memo[key] = (dots, links, legend)
+    return dots, links, legend
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+
+def trend_years(snap: Snapshot | None = None, span: int = 10) -> list[int]:
+    this_year = timezone.localdate().year
+    snap = snap or snapshot()
+    first = min((t.started.year for t in snap.tracked), default=this_year)
+    return list(range(max(first, this_year - span + 1), this_year + 1))
+
+
+def trend_rows(years: Sequence[int] | None = None) -> list[trends.Year]:
+    snap = snapshot()
+    years = list(years) if years else trend_years(snap)
+    key = ("trends", tuple(years))
+    if key not in snap.memo:
+        snap.memo[key] = trends.yearly(
+            snap.tracked,
+            years,
+            today=timezone.localdate(),
+            light_on=partnership_selectors.light_on,
+        )
+    return snap.memo[key]
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+LIST_LIMIT = 50
+
+
+@dataclass
+class Report:
+    kind: str  # "country" | "region" | "objective"
+    code: str
+    title: str
+    coverage: CoverageView
+    partnerships: list[PartnershipRow]
+    partnerships_total: int
+    pledges: list[PledgeRow]
+    pledges_total: int
+    practices: list[PracticeRow]
+    practices_total: int
+    lights: dict[str, int]
+    average_score: int | None
+    country_gaps: list[CountryGapView]
+    gaps: list[GapView]
+    network: network.Facts
+    brokers: list[dict[str, Any]]
+    region: str = ""  # a country's sub-region (for the link "its region")
+    region_label: str = ""
+    parent: str = ""
+    parent_label: str = ""
+
+
+def report(kind: str, code: str) -> Report | None:
+    """The review of one country (ISO3), region (M49) or objective (number); None if unknown."""
+    snap = snapshot()
+    if kind == "country":
+        if not country_exists(snap, code):
+            return None
+        filters = Filters(country=code)
+        title = label(snap, "countries", code)
+        cov = coverage_view(rows="objective", cols="level", filters=filters)
+    elif kind == "region":
+        if not region_exists(snap, code):
+            return None
+        filters = Filters(region=code)
+        title = label(snap, "regions", code)
+        if snap.geo.children(code):
+            cov = coverage_view(rows="objective", cols="region", within=code, filters=filters)
+        else:
+            cov = coverage_view(rows="objective", cols="level", filters=filters)
+    elif kind == "objective":
+        if not objective_exists(snap, code):
+            return None
+        filters = Filters(objective=code)
+        title = label(snap, "objectives", code)
+        cov = coverage_view(rows="region", cols="level", filters=filters)
+    else:
+        return None
+    selected = coverage.select(snap.records, snap.geo, filters)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for r in selected:
+        by_kind[r.kind].append(r.id)
+    plist = sorted(
+        (snap.partnerships[i] for i in by_kind["partnership"]), key=lambda p: (-p.score, p.name)
+    )
+    pledges = sorted(
+        (snap.pledges[i] for i in by_kind["pledge"]),
+        key=lambda p: (p.pledged_on, p.id),
+        reverse=True,
+    )
+    practices = sorted((snap.practices[i] for i in by_kind["practice"]), key=lambda p: p.title)
+    light_counts = Counter(p.light for p in plist)
+    open_ = [p for p in plist if p.light != "closed"]
+    scope = (kind, code)
+    facts = network_facts(scope)
+    brokers = [
+        {**organisation_brief(b.id), "betweenness": round(b.betweenness, 3), "degree": b.degree}
+        for b in facts.brokers[:5]
+    ]
+    out = Report(
+        kind=kind,
+        code=code,
+        title=title,
+        coverage=cov,
+        partnerships=plist[:LIST_LIMIT],
+        partnerships_total=len(plist),
+        pledges=pledges[:LIST_LIMIT],
+        pledges_total=len(pledges),
+        practices=practices[:LIST_LIMIT],
+        practices_total=len(practices),
+        lights={c: light_counts.get(c, 0) for c in ("green", "amber", "red", "closed")},
+        average_score=round(sum(p.score for p in open_) / len(open_)) if open_ else None,
+        country_gaps=country_gap_list(code) if kind == "country" else [],
+        gaps=[],
+        network=facts,
+        brokers=brokers,
+    )
+    if kind == "country":
+        out.region = gaps.home_region(snap.geo, code)
+        out.region_label = label(snap, "regions", out.region) if out.region else ""
+    elif kind == "region":
+        out.gaps = gap_list(within=code)[:25] if snap.geo.children(code) else []
+        out.parent = snap.geo.parent.get(code, "")
+        out.parent_label = label(snap, "regions", out.parent) if out.parent else ""
+    else:
+        out.gaps = gap_list(objective=code)[:25]
+    return out
+
+
+def light_labels() -> dict[str, str]:
+    """The status lights' names (the registry's own words)."""
+    return {k: str(v) for k, v in partnership_selectors.LIGHT_LABELS.items()}
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Every M49 region, for the filters (indented by depth)."""
+    snap = snapshot()
+    out = [(WORLD, label(snap, "regions", WORLD))]
+
+    def walk(m49: str, depth: int) -> None:
+        for child in sorted(snap.geo.children(m49), key=lambda c: label(snap, "regions", c)):
+            out.append((child, "\u2003" * depth + label(snap, "regions", child)))
+            walk(child, depth + 1)
+
+    walk(WORLD, 0)
+    return out
+
+
+def choices(vocabulary: str) -> list[tuple[str, str]]:
+    snap = snapshot()
+    if vocabulary == "countries":
+        return sorted(
+            ((c, label(snap, "countries", c)) for c in snap.names["countries"]), key=lambda x: x[1]
+        )
+    return [(c, label(snap, vocabulary, c)) for c in snap.order[vocabulary]]
+
+
+# --- checking what clients ask for -------------------------------------------------------------
+
+
+def filters_from(
+    *,
+    country: str = "",
+    region: str = "",
+    objective: str = "",
+    level: str = "",
+    type: str = "",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    kinds: Sequence[str] = (),
+) -> Filters:
+    """`Filters` from an API client's parameters, every code checked: `ValidationFailed` (422)
+    naming each unknown one, never a silently empty table."""
+    snap = snapshot()
+    problems: dict[str, list[str]] = {}
+    country = country.upper()
+    checks = {
+        "country": (country, country_exists(snap, country)),
+        "region": (region, region_exists(snap, region)),
+        "objective": (objective, objective_exists(snap, objective)),
+        "level": (level, level in snap.order["levels"]),
+        "type": (type, type in snap.order["stakeholder_types"]),
+    }
+    for name, (value, known) in checks.items():
+        if value and not known:
+            problems[name] = [_("Unknown code: %(code)s.") % {"code": value[:20]}]
+    unknown_kinds = [k for k in kinds if k not in coverage.KINDS]
+    if unknown_kinds:
+        problems["kinds"] = [_("Choose among %(kinds)s.") % {"kinds": ", ".join(coverage.KINDS)}]
+    if year_from is not None and year_to is not None and year_from > year_to:
+        problems["year_to"] = [_("The period ends before it starts.")]
+    if problems:
+        raise ValidationFailed(_("Some filters are not valid."), fields=problems)
+    return Filters(
+        country=country,
+        region=region,
+        objective=objective,
+        level=level,
+        type=type,
+        year_from=year_from,
+        year_to=year_to,
+        kinds=tuple(kinds) or coverage.KINDS,
+    )
+
+
+def check_region(within: str, field_name: str = "within") -> str:
+    if within and not region_exists(snapshot(), within):
+        raise ValidationFailed(
+            _("Unknown region: %(code)s.") % {"code": within[:20]},
+            fields={field_name: [_("Unknown code: %(code)s.") % {"code": within[:20]}]},
+        )
+    return within

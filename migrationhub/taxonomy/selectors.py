@@ -249,3 +249,45 @@ def currency_codes() -> frozenset[str]:
     path = Path(settings.SHIPPED_DATA_DIR) / "reference" / "currencies.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return frozenset(row["code"] for row in csv.DictReader(handle) if row["code"])
+
+
+# --- plain rows for the review (read-side aggregates over every record) ------------------------
+
+
+def region_facts() -> list[tuple[str, str, str, str, dict[str, str]]]:
+    """Every UN M49 region as `(m49, kind, parent m49 or "", title, names)`: the hierarchy the
+    review counts along, without model instances (one query)."""
+    return [
+        (m49, kind, parent or "", title, names or {})
+        for m49, kind, parent, title, names in Region.objects.values_list(
+            "m49", "kind", "parent__m49", "title", "names"
+        )
+    ]
+
+
+def country_facts() -> list[tuple[str, str, dict[str, str], str, str, str]]:
+    """Every country as `(iso3, title, names, region m49, sub-region m49, intermediate m49)`,
+    empty strings where M49 has no such level (one query)."""
+    return [
+        (iso3, title, names or {}, r or "", s or "", i or "")
+        for iso3, title, names, r, s, i in Country.objects.values_list(
+            "iso3",
+            "title",
+            "names",
+            "region__m49",
+            "subregion__m49",
+            "intermediate_region__m49",
+        )
+    ]
+
+
+def vocabulary_facts(vocabulary: str) -> list[tuple[str, str, dict[str, str]]]:
+    """`(code, title, names)` of the objectives, levels or stakeholder types, in their order."""
+    model, key = VOCABULARIES[vocabulary]
+    order = "number" if vocabulary == "objectives" else "order"
+    return [
+        (str(code), title, names or {})
+        for code, title, names in model._default_manager.order_by(order).values_list(
+            key, "title", "names"
+        )
+    ]

@@ -1,0 +1,271 @@
+"""The partnership network: organisations as nodes, shared partnerships as weighted edges.
+
+Two organisations are linked when both are active members of the same partnership; the edge's
+`weight` is the number of partnerships they share. On that graph (networkx) the review reads:
+
+- **components**: groups of organisations connected through chains of partnerships; the
+  largest is the core of cooperation, the others are islands;
+- **brokers**: betweenness centrality (Brandes 2001; the share of shortest paths between other
+  organisations that pass through one): who connects whom. Exact betweenness costs O(n·m)
+  (minutes at 5,000 organisations and 100,000 links), so beyond `EXACT_UP_TO` connected
+  organisations it is estimated from `SAMPLES` source organisations chosen with a fixed seed
+  (Brandes & Pich 2007, networkx's `k`), which ranks the top brokers the same way at a small
+  fraction of the cost (bench/review_bench.py compares both); paths count hops, not weights,
+  because a link is a link whether two organisations share one partnership or five;
+- **isolated organisations**: in the directory but in no partnership with anyone;
+- **links across governance levels and across stakeholder types** (whole-of-society,
+  whole-of-government): the share of links between organisations of different levels, of
+  different types, and the pairs that are most and least linked;
+- **over time** (`history`): the same counts for the network as it stood at the end of each
+  year (the partnerships started, or registered, by then), kept with a union-find so the whole
+  history costs one pass over the links.
+
+Nothing here reads the database: `selectors.py` feeds it plain rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+EXACT_UP_TO = 600
+SAMPLES = 20
+SEED = 17
+
+
+@dataclass(frozen=True)
+class Node:
+    id: int
+    slug: str
+    name: str
+    type: str
+    level: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Broker:
+    id: int
+    betweenness: float
+    degree: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    organisations: int
+    links: int
+    connected: int  # organisations with at least one link
+    components: list[list[int]]  # of connected organisations, largest first
+    isolates: list[int]
+    brokers: list[Broker]
+    cross_level: int
+    cross_type: int
+    level_pairs: list[tuple[tuple[str, str], int]]
+    type_pairs: list[tuple[tuple[str, str], int]]
+    exact: bool  # betweenness computed exactly (not estimated)
+
+    @property
+    def cross_level_share(self) -> float:
+        return self.cross_level / self.links if self.links else 0.0
+
+    @property
+    def cross_type_share(self) -> float:
+        return self.cross_type / self.links if self.links else 0.0
+
+    @property
+    def largest_component(self) -> int:
+        return len(self.components[0]) if self.components else 0
+
+
+def edge_weights(memberships: Iterable[tuple[int, int]]) -> Counter[tuple[int, int]]:
+    """`(partnership, organisation)` pairs → shared-partnership count per organisation pair."""
+    members: dict[int, set[int]] = defaultdict(set)
+    for pid, oid in memberships:
+        members[pid].add(oid)
+    weights: Counter[tuple[int, int]] = Counter()
+    for group in members.values():
+        if len(group) > 1:
+            weights.update(itertools.combinations(sorted(group), 2))
+    return weights
+
+
+def graph(nodes: Sequence[Node], weights: Counter[tuple[int, int]]) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(n.id for n in nodes)
+    g.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+    return g
+
+
+def betweenness(g: nx.Graph, *, samples: int | None = None) -> tuple[dict[int, float], bool]:
+    """Normalised betweenness of every connected node, and whether it is exact."""
+    core = g.subgraph([n for n, d in g.degree() if d > 0])
+    n = core.number_of_nodes()
+    if n == 0:
+        return {}, True
+    k = samples if samples is not None else (None if n <= EXACT_UP_TO else SAMPLES)
+    if k is not None and k >= n:
+        k = None
+    scores = nx.betweenness_centrality(core, k=k, seed=SEED if k else None)
+    return scores, k is None
+
+
+def measures(
+    nodes: Sequence[Node],
+    memberships: Iterable[tuple[int, int]],
+    *,
+    top: int = 10,
+    samples: int | None = None,
+) -> Facts:
+    """Every fact of the network of `nodes` linked by `memberships`."""
+    by_id = {n.id: n for n in nodes}
+    weights = Counter(
+        {
+            pair: w
+            for pair, w in edge_weights(memberships).items()
+            if pair[0] in by_id and pair[1] in by_id
+        }
+    )
+    g = graph(nodes, weights)
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(g) if len(c) > 1),
+        key=lambda c: (-len(c), c[0]),
+    )
+    isolates = sorted(nx.isolates(g))
+    scores, exact = betweenness(g, samples=samples)
+    degree = dict(g.degree())
+    brokers = [
+        Broker(oid, score, degree[oid])
+        for oid, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if score > 0
+    ][:top]
+    level_pairs: Counter[tuple[str, str]] = Counter()
+    type_pairs: Counter[tuple[str, str]] = Counter()
+    cross_level = cross_type = 0
+    for a, b in weights:
+        na, nb = by_id[a], by_id[b]
+        level_pairs[tuple(sorted((na.level, nb.level)))] += 1  # type: ignore[index]
+        type_pairs[tuple(sorted((na.type, nb.type)))] += 1  # type: ignore[index]
+        cross_level += na.level != nb.level
+        cross_type += na.type != nb.type
+    return Facts(
+        organisations=len(nodes),
+        links=len(weights),
+        connected=sum(len(c) for c in components),
+        components=components,
+        isolates=isolates,
+        brokers=brokers,
+        cross_level=cross_level,
+        cross_type=cross_type,
+        level_pairs=sorted(level_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
+        type_pairs=sorted(type_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
+        exact=exact,
+    )
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    year: int
+    organisations_linked: int
+    links: int
+    components: int
+    largest_component: int
+    cross_level_share: float
+    cross_type_share: float
+
+
+def history(
+    nodes: Sequence[Node],
+    memberships: Iterable[tuple[int, int]],
+    started: dict[int, int],
+    years: Sequence[int],
+) -> list[YearFacts]:
+    """The network at the end of each of `years`, from the partnerships started by then
+    (`started`: partnership id → year). One pass over the links with a union-find."""
+    by_id = {n.id: n for n in nodes}
+    members: dict[int, set[int]] = defaultdict(set)
+    for pid, oid in memberships:
+        if oid in by_id and pid in started:
+            members[pid].add(oid)
+    pairs_by_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pid, group in members.items():
+        if len(group) > 1:
+            pairs_by_year[started[pid]].extend(itertools.combinations(sorted(group), 2))
+    parent: dict[int, int] = {}
+    size: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    seen: set[tuple[int, int]] = set()
+    cross_level = cross_type = components = 0
+    largest = 0
+    out = []
+    first = min(years) if years else 0
+    pending = sorted(y for y in pairs_by_year if y < first)
+    for year in [*pending, *years]:
+        for a, b in pairs_by_year.get(year, ()):
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            cross_level += by_id[a].level != by_id[b].level
+            cross_type += by_id[a].type != by_id[b].type
+            for x in (a, b):
+                if x not in parent:
+                    parent[x], size[x] = x, 1
+                    components += 1
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                if size[ra] < size[rb]:
+                    ra, rb = rb, ra
+                parent[rb] = ra
+                size[ra] += size[rb]
+                components -= 1
+                largest = max(largest, size[ra])
+            else:
+                largest = max(largest, size[ra])
+        if year >= first:
+            links = len(seen)
+            out.append(
+                YearFacts(
+                    year=year,
+                    organisations_linked=len(parent),
+                    links=links,
+                    components=components,
+                    largest_component=largest,
+                    cross_level_share=cross_level / links if links else 0.0,
+                    cross_type_share=cross_type / links if links else 0.0,
+                )
+            )
+    return out
+
+
+def layout(
+    ids: Sequence[int], links: Sequence[tuple[int, int, int]]
+) -> dict[int, tuple[float, float]]:
+    """Positions in [-1, 1]² for a picture of `ids` joined by `links` (a force-directed layout
+    with a fixed seed: the same data draws the same picture)."""
+    if not ids:
+        return {}
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_weighted_edges_from(links)
+    if len(ids) == 1:
+        return {ids[0]: (0.0, 0.0)}
+    positions = nx.spring_layout(g, seed=SEED, iterations=60)
+    xs = [float(p[0]) for p in positions.values()]
+    ys = [float(p[1]) for p in positions.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {
+        n: ((float(p[0]) - cx) * 2 / span, (float(p[1]) - cy) * 2 / span)
+        for n, p in positions.items()
+    }

@@ -1,0 +1,222 @@
+"""The pure algorithms on hand-built registries, where the right gap, broker and isolate must come
+out (each test fails if the rule it names is broken)."""
+
+import datetime as dt
+
+from migrationhub.review import coverage, gaps, network, trends
+from migrationhub.review.coverage import WORLD, Filters, Geography, Record
+
+# A small M49 tree: two regions, each with sub-regions; countries in each.
+GEO = Geography.of(
+    [
+        ("002", "region", ""),
+        ("011", "subregion", "002"),  # Western Africa
+        ("014", "subregion", "002"),  # Eastern Africa
+        ("015", "subregion", "002"),  # Northern Africa
+        ("019", "region", ""),
+        ("013", "subregion", "019"),  # Central America
+        ("005", "subregion", "019"),  # South America
+    ],
+    [
+        ("SEN", ("002", "011")),
+        ("GHA", ("002", "011")),
+        ("KEN", ("002", "014")),
+        ("EGY", ("002", "015")),
+        ("MEX", ("019", "013")),
+        ("GTM", ("019", "013")),
+        ("BRA", ("019", "005")),
+    ],
+)
+LEVELS = ["local", "national", "regional", "global"]
+
+
+def rec(kind, id, objectives, levels, countries, types=(), start=None, end=None, orgs=()):
+    return Record(
+        kind,
+        id,
+        frozenset(objectives),
+        frozenset(levels),
+        frozenset(countries),
+        frozenset(types),
+        start,
+        end,
+        frozenset(orgs),
+    )
+
+
+def test_a_record_counts_once_per_cell_and_once_in_each_total():
+    # given a partnership on two objectives in two Central American countries
+    records = [rec("partnership", 1, ["5", "6"], ["national"], ["MEX", "GTM"], ["csos"])]
+    # when counted by objective × region
+    table = coverage.table(
+        records,
+        GEO,
+        rows="objective",
+        cols="region",
+        row_values=["5", "6"],
+        col_values=["002", "019"],
+    )
+    # then it counts once in each objective's Americas cell, once in the Americas total
+    assert table.count("5", "019") == 1 and table.count("6", "019") == 1
+    assert table.count("5", "002") == 0
+    assert table.col_totals["019"]["partnership"] == 1
+    assert table.total["partnership"] == 1
+
+
+def test_regions_at_every_depth_and_the_world():
+    assert GEO.regions_of(["SEN"]) == {WORLD, "002", "011"}
+    assert GEO.regions_of([]) == {WORLD}
+    assert sorted(GEO.siblings("011")) == ["014", "015"]
+    assert GEO.countries_in("013") == {"MEX", "GTM"}
+
+
+def test_filters_by_country_period_and_kind():
+    records = [
+        rec("partnership", 1, ["5"], ["national"], ["MEX"], start=2019, end=2020),
+        rec("partnership", 2, ["5"], ["national"], ["BRA"], start=2022),
+        rec("practice", 3, ["5"], ["local"], ["MEX"], start=2023),
+        rec("pledge", 4, ["5"], ["national"], ["MEX"]),
+    ]
+    assert [r.id for r in coverage.select(records, GEO, Filters(country="MEX"))] == [1, 3, 4]
+    in_2021 = coverage.select(records, GEO, Filters(year_from=2021, year_to=2021))
+    assert [r.id for r in in_2021] == []
+    assert [r.id for r in coverage.select(records, GEO, Filters(year_from=2020))] == [1, 2, 3]
+    assert [r.id for r in coverage.select(records, GEO, Filters(kinds=("practice",)))] == [3]
+    assert [r.id for r in coverage.select(records, GEO, Filters(region="013"))] == [1, 3, 4]
+
+
+def test_not_stated_is_counted_not_hidden():
+    records = [rec("practice", 1, ["7"], [], ["KEN"])]
+    table = coverage.table(
+        records, GEO, rows="objective", cols="level", row_values=["7"], col_values=[*LEVELS, ""]
+    )
+    assert table.count("7", coverage.NOT_STATED) == 1
+
+
+def test_the_cube_counts_every_depth():
+    cube = coverage.cube([rec("partnership", 1, ["5"], ["national"], ["MEX"], ["csos"])], GEO)
+    assert {key[2] for key in cube} == {WORLD, "019", "013"}
+
+
+def test_the_most_isolated_gap_comes_first():
+    # given objective 5 covered everywhere in the Americas and in Africa except Western Africa,
+    # where nothing exists at any level, and Eastern Africa lacks only the local level
+    records = []
+    n = 0
+    for sub, country in (("014", "KEN"), ("015", "EGY"), ("013", "MEX"), ("005", "BRA")):
+        for level in LEVELS:
+            if sub == "014" and level == "local":
+                continue
+            n += 1
+            records.append(rec("partnership", n, ["5"], [level], [country]))
+    regions = ["011", "014", "015", "013", "005"]
+    # when gaps are found
+    found = gaps.find_gaps(records, GEO, objectives=["5"], levels=LEVELS, regions=regions)
+    # then every Western African cell is a gap, and the one whose neighbours are all empty comes
+    # first; Eastern Africa's local gap is the least isolated
+    cells = [(g.region, g.level) for g in found]
+    assert set(cells) == {("011", lv) for lv in LEVELS} | {("014", "local")}
+    first = found[0]
+    assert first.region == "011"
+    assert (
+        first.level == "local"
+    )  # local: neighbours national (empty) and 014-local (empty), 015-local (covered)
+    assert found[-1].region == "014" or found[-1].isolation <= first.isolation
+    eastern = next(g for g in found if g.region == "014")
+    western_national = next(g for g in found if g.region == "011" and g.level == "national")
+    assert eastern.isolation < western_national.isolation
+
+
+def test_pledges_do_not_close_a_gap():
+    records = [rec("pledge", 1, ["5"], ["national"], ["SEN"])]
+    found = gaps.find_gaps(records, GEO, objectives=["5"], levels=["national"], regions=["011"])
+    assert [(g.region, g.level) for g in found] == [("011", "national")]
+
+
+def test_a_country_gap_is_an_objective_its_subregion_has_and_it_lacks():
+    records = [
+        rec("partnership", 1, ["5", "6"], ["national"], ["GHA"]),
+        rec("practice", 2, ["6"], ["local"], ["SEN"]),
+        rec("practice", 3, ["9"], ["local"], ["KEN"]),  # another sub-region: not a peer
+    ]
+    found = gaps.country_gaps(
+        records, GEO, country="SEN", objectives=[str(i) for i in range(1, 24)]
+    )
+    assert [(g.objective, g.region, g.region_partnerships) for g in found] == [("5", "011", 1)]
+
+
+NODES = [
+    network.Node(1, "a", "A", "national_government", "national", "SEN"),
+    network.Node(2, "b", "B", "civil_society", "local", "SEN"),
+    network.Node(3, "c", "C", "un_entity", "global", ""),  # the broker
+    network.Node(4, "d", "D", "civil_society", "local", "KEN"),
+    network.Node(5, "e", "E", "national_government", "national", "KEN"),
+    network.Node(6, "f", "F", "academia", "national", "EGY"),  # isolated
+]
+
+
+def test_the_broker_and_the_isolate_come_out():
+    # given two clusters joined only through C, and F in no partnership
+    memberships = [(10, 1), (10, 2), (10, 3), (11, 3), (11, 4), (12, 4), (12, 5), (13, 3), (13, 4)]
+    facts = network.measures(NODES, memberships)
+    assert facts.brokers[0].id == 3
+    assert facts.isolates == [6]
+    assert facts.components == [[1, 2, 3, 4, 5]]
+    # C–D share two partnerships (11, 13): one link of weight 2
+    assert network.edge_weights(memberships)[(3, 4)] == 2
+    assert facts.links == 5
+    assert facts.exact
+
+
+def test_links_across_levels_and_types():
+    facts = network.measures(NODES, [(1, 1), (1, 2), (2, 2), (2, 4)])
+    # A–B: different levels and types; B–D: same level (local), same type
+    assert facts.cross_level == 1 and facts.cross_type == 1 and facts.links == 2
+
+
+def test_sampled_betweenness_is_flagged_as_an_estimate():
+    facts = network.measures(NODES, [(10, 1), (10, 2), (10, 3), (11, 3), (11, 4)], samples=2)
+    assert not facts.exact
+
+
+def test_network_history_grows_year_by_year():
+    memberships = [(10, 1), (10, 2), (11, 3), (11, 4), (12, 2), (12, 3)]
+    history = network.history(
+        NODES, memberships, {10: 2020, 11: 2021, 12: 2022}, [2020, 2021, 2022]
+    )
+    assert [(y.links, y.components, y.largest_component) for y in history] == [
+        (1, 1, 2),
+        (2, 2, 2),
+        (3, 1, 4),
+    ]
+
+
+def _light(*, today, since, last_report, closed):
+    if closed:
+        return "closed"
+    reference = max(since, last_report) if last_report else since
+    return "red" if (today - reference).days >= 730 else "green"
+
+
+def test_trends_count_new_records_reporting_and_inactive():
+    records = [
+        trends.Tracked(
+            "partnership", dt.date(2020, 3, 1), dt.date(2020, 3, 1), None, (dt.date(2022, 5, 1),)
+        ),
+        trends.Tracked("partnership", dt.date(2021, 1, 1), dt.date(2021, 1, 1), None, ()),
+        trends.Tracked("pledge", dt.date(2021, 6, 1), dt.date(2021, 6, 1), None, ()),
+    ]
+    rows = trends.yearly(
+        records, [2020, 2021, 2022, 2023], today=dt.date(2023, 12, 31), light_on=_light
+    )
+    assert [(r.new_partnerships, r.new_pledges, r.open) for r in rows] == [
+        (1, 0, 1),
+        (1, 1, 3),
+        (0, 0, 3),
+        (0, 0, 3),
+    ]
+    assert rows[1].reporting_rate == 0.0
+    assert rows[2].reporting_rate == 33.3  # one of three reported in 2022
+    # at the end of 2023: the 2021 partnership and pledge have never reported (24+ months)
+    assert rows[3].inactive_share == 66.7
+    assert rows[0].inactive_share == 0.0

@@ -1,0 +1,168 @@
+"""The review end to end on a hand-built registry: coverage, gaps, network, trends, reports
+(pages, API, open data), with the answers that must come out."""
+
+import pytest
+from django.test import Client
+
+from migrationhub.review import selectors
+from migrationhub.review.coverage import Filters
+
+from .factories import make_registry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(reference):
+    return make_registry()
+
+
+def test_coverage_counts_the_registry(registry):
+    view = selectors.coverage_view(rows="objective", cols="region")
+    # Africa is 002: one partnership on 5, one on 6, one practice on 7
+    assert view.table.cells[("5", "002")]["partnership"] == 1
+    assert view.table.cells[("6", "002")]["partnership"] == 1
+    assert view.table.cells[("7", "002")]["practice"] == 1
+    assert ("5", "019") not in view.table.cells
+    senegal = selectors.coverage_view(
+        rows="objective", cols="level", filters=Filters(country="SEN")
+    )
+    assert senegal.table.total["partnership"] == 1
+    assert senegal.table.count("5", "national") == 1 and senegal.table.count("6", "national") == 0
+
+
+def test_the_country_gap_is_what_its_neighbour_has(registry):
+    # Senegal lacks objective 6 (Ghana has a partnership) and 7 (Ghana has a practice); it has 5
+    found = {g.gap.objective: g.gap for g in selectors.country_gap_list("SEN")}
+    assert set(found) == {"6", "7"}
+    assert found["6"].region_partnerships == 1 and found["7"].region_practices == 1
+    assert [g.gap.objective for g in selectors.country_gap_list("GHA")] == ["5"]
+
+
+def test_gaps_rank_the_empty_neighbourhood_first(registry):
+    found = selectors.gap_list(objective="5")
+    covered = ("5", "national", "011")
+    assert covered not in {(g.gap.objective, g.gap.level, g.gap.region) for g in found}
+    # Western Africa's local cell for objective 5 has a covered neighbour (its national level):
+    # it is less isolated than Eastern Africa's, whose neighbours are all empty
+    west = next(g for g in found if g.gap.region == "011" and g.gap.level == "local")
+    east = next(g for g in found if g.gap.region == "014" and g.gap.level == "local")
+    assert west.gap.isolation < east.gap.isolation
+    assert found.index(east) < found.index(west)
+
+
+def test_the_broker_and_the_isolate(registry):
+    facts = selectors.network_facts()
+    assert facts.brokers[0].id == registry.broker.pk
+    assert registry.lonely.pk in facts.isolates
+    assert facts.largest_component == 4
+    # every link crosses a level or a type: government–NGO (levels and types) ...
+    assert facts.cross_type == facts.links
+
+
+def test_pages_answer_and_link_a_gap_to_its_region(registry):
+    client = Client()
+    page = client.get("/review/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<caption>" in html and 'scope="col"' in html and "<svg" in html
+    assert "/review/regions/" in html
+    for url in (
+        "/review/gaps/",
+        "/review/gaps/?country=SEN",
+        "/review/network/",
+        "/review/trends/",
+        "/review/countries/SEN/",
+        "/review/countries/sen/",
+        "/review/regions/011/",
+        "/review/regions/002/",
+        "/review/objectives/5/",
+        "/review/?rows=level&cols=type&year_from=2020&kinds=partnership",
+    ):
+        assert client.get(url).status_code == 200, url
+    report = client.get("/review/countries/SEN/").content.decode()
+    assert "Ministry of Senegalese Abroad" not in report or "Regional Mobility Agency" in report
+    assert registry.senegal.name in report
+    assert "@" not in report.split("<main", 1)[-1].split("</main>", 1)[0]  # no e-mail address
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/review/?year_from=abc",
+        "/review/?rows=region&cols=region",
+        "/review/?country=XXX",
+        "/review/?year_from=2024&year_to=2020",
+        "/review/gaps/?depth=planet",
+        "/review/gaps/?country=%00",
+    ],
+)
+def test_bad_filters_are_form_errors(reference, url):
+    response = Client().get(url)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "url", ["/review/countries/XXX/", "/review/regions/999/", "/review/objectives/99/"]
+)
+def test_unknown_scopes_are_404(reference, url):
+    assert Client().get(url).status_code == 404
+
+
+def test_api_coverage_gaps_network_trends_report(registry):
+    client = Client()
+    coverage = client.get("/api/v1/review/coverage?rows=objective&cols=region").json()
+    cell = next(c for c in coverage["cells"] if c["row"] == "5" and c["col"] == "002")
+    assert cell["partnerships"] == 1
+    assert client.get("/api/v1/review/coverage?country=XXX").status_code == 422
+    assert client.get("/api/v1/review/coverage?rows=level&cols=level").status_code == 422
+    assert client.get("/api/v1/review/coverage?kinds=rumour").status_code == 422
+    gaps = client.get("/api/v1/review/gaps?objective=5&page_size=5").json()
+    assert (
+        gaps["meta"]["page_size"] == 5
+        and gaps["items"][0]["isolation"] >= gaps["items"][-1]["isolation"]
+    )
+    country = client.get("/api/v1/review/gaps/countries/SEN").json()
+    assert {g["objective"] for g in country} == {"6", "7"}
+    network = client.get("/api/v1/review/network").json()
+    assert network["brokers"][0]["slug"] == registry.broker.slug
+    assert registry.lonely.slug in {o["slug"] for o in network["isolated_organisations"]}
+    assert client.get("/api/v1/review/network?country=SEN").json()["organisations"] == 3
+    assert client.get("/api/v1/review/network/history").status_code == 200
+    trends = client.get("/api/v1/review/trends").json()
+    assert sum(y["new_partnerships"] for y in trends) == 2
+    report = client.get("/api/v1/review/reports/country/SEN").json()
+    assert (
+        report["partnerships_total"] == 1
+        and report["partnerships"][0]["slug"] == registry.senegal.slug
+    )
+    assert client.get("/api/v1/review/reports/country/XXX").status_code == 404
+
+
+def test_open_data_coverage_cube(registry):
+    response = Client().get("/api/v1/open-data/review-coverage.csv")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert (
+        text.splitlines()[0]
+        == "objective,level,region,stakeholder_type,partnerships,pledges,practices"
+    )
+    assert "5,national,011,national-government,1,0,0" in text
+    assert "@" not in text
+
+
+def test_a_write_shows_on_the_review_at_once(registry):
+    from migrationhub.partnerships.tests.factories import make_partnership
+
+    client = Client()
+    before = client.get("/api/v1/review/gaps/countries/SEN").json()
+    assert {g["objective"] for g in before} == {"6", "7"}
+    make_partnership(
+        lead=registry.government,
+        objectives=[6],
+        levels=["national"],
+        countries=["SEN"],
+        sdg_targets=[],
+    )
+    after = client.get("/api/v1/review/gaps/countries/SEN").json()
+    assert {g["objective"] for g in after} == {"7"}
