@@ -117,7 +117,7 @@ for p, (name, url) in enumerate(pages.items()):
 print(json.dumps(out))
 """
 
-CPROFILE = """
+CPROFILE = r"""
 import cProfile, io, json, pstats, sys
 import django
 django.setup()

@@ -179,10 +179,18 @@ def partnerships_for_organisation(organisation: Any) -> QuerySet[Partnership]:
 
 
 def partnerships_for_objective(number: int) -> QuerySet[Partnership]:
+    """Partnerships on GCM objective `number`, or with a goal on it. Two id subqueries rather
+    than a DISTINCT over two many-to-many joins, which made PostgreSQL sort whole rows."""
+    on_objective = Partnership.objectives.through.objects.filter(
+        objective__number=number
+    )
+    on_goal = Goal.objectives.through.objects.filter(objective__number=number)
     return (
         partnership_summary_queryset()
-        .filter(Q(objectives__number=number) | Q(goals__objectives__number=number))
-        .distinct()
+        .filter(
+            Q(id__in=on_objective.values("partnership_id"))
+            | Q(id__in=on_goal.values("goal__partnership_id"))
+        )
         .order_by("-score", "name")
     )
 
