@@ -42,6 +42,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
+	@command -v wrk >/dev/null || { echo 'make bench needs wrk (Debian: apt-get install wrk)'; exit 1; }
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/remittances_bench.py
 	$(BIN)/python bench/partnerships_bench.py
