@@ -1,8 +1,8 @@
 """Users, platform roles and API tokens.
 
 Roles: *member* and *organisation admin* live on organisations.Membership; *reviewer*, *fund
-manager*, *steering committee member* and *platform admin* are platform-wide and live here
-(`is_reviewer`, `fund_role`, `is_staff`).
+manager*, *steering committee member*, *hub curator* and *platform admin* are platform-wide and
+live here (`is_reviewer`, `fund_role`, `is_hub_curator`, `is_staff`).
 """
 
 import hashlib
@@ -41,6 +41,11 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text="Platform-wide role: may be assigned to review practices.",
+    )
+    is_hub_curator = models.BooleanField(
+        default=False,
+        help_text="Platform-wide role: screens requests for support in the connection hub and "
+        "proposes partners.",
     )
     FUND_MANAGER, FUND_COMMITTEE = "manager", "committee"
     FUND_ROLES = [

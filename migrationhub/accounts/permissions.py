@@ -45,3 +45,18 @@ def is_committee_member(user: Any) -> bool:
         and user.is_active
         and getattr(user, "fund_role", "") == User.FUND_COMMITTEE
     )
+
+
+def is_hub_curator(user: Any) -> bool:
+    """Screens support requests and proposes partners in the connection hub: a hub curator
+    (User.is_hub_curator) or a platform admin."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (getattr(user, "is_hub_curator", False) or user.is_staff)
+    )
+
+
+def require_hub_curator(user: Any) -> None:
+    if not is_hub_curator(user):
+        raise PermissionDenied(_("Only hub curators may do this."))

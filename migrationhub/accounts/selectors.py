@@ -50,3 +50,14 @@ def reviewer_role_events(limit: int = 100) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         action__in=("reviewer_role.grant", "reviewer_role.withdraw")
     ).select_related("actor")[:limit]
+
+
+def hub_curator_emails() -> list[str]:
+    """Where to write about new support requests: the active hub curators (platform admins are
+    curators too, but are written to only when no curator is named)."""
+    curators = list(
+        User.objects.filter(is_active=True, is_hub_curator=True).values_list("email", flat=True)
+    )
+    return curators or list(
+        User.objects.filter(is_active=True, is_staff=True).values_list("email", flat=True)
+    )

@@ -156,3 +156,29 @@ def fund_role_set(*, actor: Any, user: User, role: str) -> User:
     user.save(update_fields=["fund_role"])
     audit.record(actor=actor, action="fund_role.set", target=user, role=role, previous=previous)
     return user
+
+
+@transaction.atomic
+def hub_curator_grant(*, actor: Any, user: User) -> User:
+    """Make `user` a hub curator (screens support requests, proposes partners); only platform
+    admins may. Audited."""
+    permissions.require_platform_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.is_hub_curator = True
+    user.save(update_fields=["is_hub_curator"])
+    audit.record(actor=actor, action="hub_curator.grant", target=user)
+    return user
+
+
+@transaction.atomic
+def hub_curator_withdraw(*, actor: Any, user: User, reason: str = "") -> User:
+    """Withdraw `user`'s hub curator role; only platform admins may. Their past screenings and
+    proposals stay."""
+    permissions.require_platform_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_hub_curator:
+        raise Conflict(_("This user is not a hub curator."), code=Code.NOT_A_HUB_CURATOR)
+    user.is_hub_curator = False
+    user.save(update_fields=["is_hub_curator"])
+    audit.record(actor=actor, action="hub_curator.withdraw", target=user, reason=reason.strip())
+    return user

@@ -228,3 +228,39 @@ def organisation_review_facts() -> list[tuple[int, str, str, str, str, str, str]
             "home_country__iso3",
         )
     ]
+
+
+def organisation_match_rows() -> dict[str, list[tuple[Any, ...]]]:
+    """Every organisation as plain rows for the connection hub's matching, in four queries and
+    no model instances (fast at 10k organisations):
+    - `organisations`: `(id, name, stakeholder type code, level code, home country iso3 or "",
+      verified, public body)`;
+    - `countries`, `objectives`, `languages`: `(organisation id, code)` pairs (countries of
+      operation, GCM objective numbers of expertise, language codes)."""
+    return {
+        "organisations": [
+            (pk, name, type_code, level_code, iso3 or "", verified is not None, bool(public))
+            for pk, name, type_code, level_code, iso3, verified, public in (
+                Organisation.objects.order_by().values_list(
+                    "pk",
+                    "name",
+                    "stakeholder_type__code",
+                    "level__code",
+                    "home_country__iso3",
+                    "verified_at",
+                    "stakeholder_type__public_body",
+                )
+            )
+        ],
+        "countries": list(
+            Organisation.countries.through.objects.values_list("organisation_id", "country__iso3")
+        ),
+        "objectives": list(
+            Organisation.objectives.through.objects.values_list(
+                "organisation_id", "objective__number"
+            )
+        ),
+        "languages": list(
+            Organisation.languages.through.objects.values_list("organisation_id", "language_id")
+        ),
+    }

@@ -1009,3 +1009,70 @@ def light_on(
     return lights.status_light(
         today=today, since=since, last_report=last_report, closed=closed
     ).colour
+
+
+# --- plain rows for the connection hub's matching (track record) ------------------------------
+
+
+def member_track_rows() -> list[tuple[int, int, str, str, int]]:
+    """Every active membership as `(organisation id, partnership id, partnership status,
+    light, score)`, one query, no model instances: the hub's track record and load."""
+    return list(
+        Member.objects.filter(status=Member.ACTIVE).values_list(
+            "organisation_id",
+            "partnership_id",
+            "partnership__status",
+            "partnership__light",
+            "partnership__score",
+        )
+    )
+
+
+def partnership_objective_rows() -> list[tuple[int, int]]:
+    """`(partnership id, GCM objective number)` of every partnership, one query."""
+    return list(
+        Partnership.objectives.through.objects.values_list(
+            "partnership_id", "objective__number"
+        )
+    )
+
+
+def published_practice_objective_rows() -> list[tuple[int, int]]:
+    """`(organisation id, GCM objective number)` for every published practice of the knowledge
+    platform, once per practice: the hub's track record (the hub reads knowledge only through
+    partnerships, whose outputs are published practices)."""
+    from migrationhub.knowledge.selectors import practice_cards
+
+    return [
+        (org, number)
+        for org, number in practice_cards()
+        .prefetch_related(None)
+        .order_by()
+        .values_list("organisations__id", "objectives__number")
+        if org is not None and number is not None
+    ]
+
+
+def published_practice_links(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """`{practice id: (slug, title)}` of the published practices among `ids` (the hub's similar
+    solutions link to them)."""
+    from migrationhub.knowledge.selectors import practice_cards
+
+    return {
+        pk: (slug, title)
+        for pk, slug, title in practice_cards()
+        .prefetch_related(None)
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "slug", "title")
+    }
+
+
+def partnership_links(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """`{partnership id: (slug, name)}` of the partnerships among `ids`."""
+    return {
+        pk: (slug, name)
+        for pk, slug, name in Partnership.objects.filter(pk__in=ids).values_list(
+            "pk", "slug", "name"
+        )
+    }

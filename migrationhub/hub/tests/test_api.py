@@ -1,0 +1,137 @@
+"""The hub over the API: token writes through the services, errors as {code, message, fields}."""
+
+import pytest
+
+from migrationhub.accounts.services import api_token_create
+from migrationhub.hub import workflow
+from migrationhub.partnerships.tests.factories import make_org
+from migrationhub.taxonomy.selectors import principle_list
+
+from .factories import make_authority, make_curator, offer_fields, screened, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user):
+    _token, key = api_token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_the_whole_workflow_over_the_api(client, reference):
+    make_org(stakeholder_type="civil-society", level="local", objectives=[6])
+    make_org(stakeholder_type="academia", objectives=[6])
+    make_org(stakeholder_type="private-sector", objectives=[6])
+    authority = make_authority()
+    requester = _auth(authority.test_admin)
+    curator = _auth(make_curator())
+    body = {
+        "requester": authority.slug,
+        "title": "Fair recruitment for the region",
+        "need": "Recruitment fees burden migrant workers.",
+        "country": "SEN",
+        "objectives": [6],
+        "outcomes": ["Zero-fee recruitment pilot"],
+        "support_kinds": ["technical"],
+    }
+    created = client.post(
+        "/api/v1/hub/requests", body, content_type="application/json", **requester
+    )
+    assert created.status_code == 201, created.content
+    slug = created.json()["slug"]
+    # unscreened: not found for anonymous readers
+    assert client.get(f"/api/v1/hub/requests/{slug}").status_code == 404
+    screen = {
+        "complete": True,
+        "principles": [{"principle": p.code, "met": True} for p in principle_list()],
+    }
+    assert (
+        client.post(
+            f"/api/v1/hub/requests/{slug}/screen",
+            screen,
+            content_type="application/json",
+            **requester,
+        ).status_code
+        == 403
+    )
+    ok = client.post(
+        f"/api/v1/hub/requests/{slug}/screen", screen, content_type="application/json", **curator
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == workflow.SCREENED
+    assert client.get(f"/api/v1/hub/requests/{slug}").status_code == 200
+    move = client.post(
+        f"/api/v1/hub/requests/{slug}/transition",
+        {"to": "matching"},
+        content_type="application/json",
+        **curator,
+    )
+    assert move.status_code == 200
+    matches = client.get(f"/api/v1/hub/requests/{slug}/matches", **curator)
+    assert matches.status_code == 200
+    first = matches.json()["organisations"][0]
+    assert abs(sum(c["points"] for c in first["components"]) - first["score"]) < 1e-4
+    proposal = client.post(
+        f"/api/v1/hub/requests/{slug}/proposals",
+        {"size": 3},
+        content_type="application/json",
+        **curator,
+    )
+    assert proposal.status_code == 201, proposal.content
+    pid = proposal.json()["id"]
+    accepted = client.post(f"/api/v1/hub/requests/{slug}/proposals/{pid}/accept", **requester)
+    assert accepted.status_code == 200 and accepted.json()["partnership"]
+    assert [t["to_status"] for t in accepted.json()["transitions"]] == [
+        "submitted",
+        "screened",
+        "matching",
+        "proposed",
+        "accepted",
+    ]
+
+
+def test_bad_input_answers_422_with_fields(client, reference):
+    authority = make_authority()
+    response = client.post(
+        "/api/v1/hub/requests",
+        {
+            "requester": authority.slug,
+            "title": "",
+            "need": "",
+            "country": "ZZZ",
+            "objectives": [],
+            "outcomes": [],
+            "support_kinds": [],
+        },
+        content_type="application/json",
+        **_auth(authority.test_admin),
+    )
+    assert response.status_code == 422
+    assert {"title", "need", "country", "objectives"} <= set(response.json()["fields"])
+
+
+def test_offers_over_the_api(client, reference):
+    org = make_org()
+    body = {
+        "organisation": org.slug,
+        "title": "Data on labour migration",
+        "description": "Survey microdata and training in its use.",
+        "ends_on": offer_fields().ends_on.isoformat(),
+        "kinds": ["data", "training"],
+        "objectives": [1],
+    }
+    assert (
+        client.post("/api/v1/hub/offers", body, content_type="application/json").status_code == 401
+    )
+    created = client.post(
+        "/api/v1/hub/offers", body, content_type="application/json", **_auth(org.test_admin)
+    )
+    assert created.status_code == 201
+    listing = client.get("/api/v1/hub/offers", {"kind": "data"}).json()
+    assert [o["slug"] for o in listing["items"]] == [created.json()["slug"]]
+    assert listing["facets"]["kind"]
+
+
+def test_public_request_list(client, reference):
+    screened(make_request())
+    make_request()
+    data = client.get("/api/v1/hub/requests").json()
+    assert data["meta"]["count"] == 1
