@@ -26,7 +26,7 @@ Axis = Literal["objective", "level", "region", "type"]
 Kind = Literal["partnership", "pledge", "practice"]
 
 
-class CodeLabelOut(Schema):
+class CellLabelOut(Schema):
     code: str
     label: str
 
@@ -53,8 +53,8 @@ class CoverageOut(Schema):
     rows: str
     cols: str
     within: str
-    row_values: list[CodeLabelOut]
-    col_values: list[CodeLabelOut]
+    row_values: list[CellLabelOut]
+    col_values: list[CellLabelOut]
     cells: list[CellOut]
     row_totals: list[TotalOut]
     col_totals: list[TotalOut]
@@ -235,14 +235,14 @@ def review_country_gaps(request: HttpRequest, iso3: str) -> list[dict[str, Any]]
     return [_country_gap_out(g) for g in selectors.country_gap_list(iso3.upper())]
 
 
-class OrganisationOut(Schema):
+class NetworkOrganisationOut(Schema):
     slug: str
     name: str
     type: str
     level: str
 
 
-class BrokerOut(OrganisationOut):
+class BrokerOut(NetworkOrganisationOut):
     betweenness: float
     degree: int
 
@@ -262,7 +262,7 @@ class NetworkOut(Schema):
     connected: int
     components: list[int]
     isolated: int
-    isolated_organisations: list[OrganisationOut]
+    isolated_organisations: list[NetworkOrganisationOut]
     brokers: list[BrokerOut]
     cross_level_links: int
     cross_type_links: int
