@@ -32,6 +32,14 @@ router = Router(tags=["fund"])
 DOMAINS = ("fund", "partnerships", "organisations", "taxonomy")
 CENT = Decimal("0.01")
 Money = str  # exact decimal text with cents
+# Amounts are read as JSON strings too ("1000.50"): a JSON number would pass through a binary
+# float in the JSON parser, and money never does.
+AmountIn = Field(
+    ...,
+    pattern=r"^[0-9]{1,16}(\.[0-9]{1,2})?$",
+    max_length=20,
+    description='An exact amount as a string, at most two decimals: "1000.50".',
+)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -133,7 +141,7 @@ class ContributionPageOut(Schema):
 
 class ContributionCreateIn(Schema):
     contributor: str = Field(description="The contributing organisation's slug.")
-    amount: Decimal
+    amount: str = AmountIn
     currency: str = Field(max_length=3)
     date: dt.date
     earmark: str = Field("none", max_length=80)
@@ -253,7 +261,7 @@ class ProposalCreateIn(Schema):
     partnership: str = Field(description="The partnership's slug (you are one of its admins).")
     title: str = Field(max_length=300)
     summary: str = Field(max_length=20000)
-    amount: Decimal
+    amount: str = AmountIn
     currency: str = Field(max_length=3)
     earmark: str = Field("none", max_length=80)
     whole_of_government: str = Field("", max_length=20000)
@@ -283,13 +291,13 @@ class DecisionIn(Schema):
 
 
 class AllocationIn(Schema):
-    amount: Decimal
+    amount: str = AmountIn
     earmark: str | None = Field(None, max_length=80)
     date: dt.date | None = None
 
 
 class DisbursementIn(Schema):
-    amount: Decimal
+    amount: str = AmountIn
     date: dt.date | None = None
 
 
@@ -298,7 +306,7 @@ class ReversalIn(Schema):
 
 
 class ExpenditureIn(Schema):
-    amount: Decimal
+    amount: str = AmountIn
     period_end: dt.date
 
 

@@ -256,6 +256,20 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     )
 
 
+def partnerships_to_propose_for(user: Any) -> list[Any]:
+    """The partnerships whose admin `user` is: those they may submit concept notes for."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(partnership_selectors.partnerships_led_by_user(user).order_by("name")[:50])
+
+
+def proposals_in_screening_for(user: Any) -> QuerySet[Proposal]:
+    """The not-yet-public proposals `user` may see (submitted, checked, not approved)."""
+    if not getattr(user, "is_authenticated", False):
+        return Proposal.objects.none()
+    return proposals_visible_to(user).exclude(status__in=Proposal.PUBLIC_STATUSES)
+
+
 def proposals_awaiting(user: Any) -> QuerySet[Proposal]:
     """What waits for `user`: checks for fund managers, decisions for committee members (their
     own organisations' proposals left out)."""
@@ -527,11 +541,34 @@ def partnership_flows(partnership: Any) -> list[Flow]:
     return flows
 
 
-def fund_incoming(fund: Fund) -> list[tuple[dt.date, Decimal, str, str]]:
-    """Deposits into the fund (IATI incoming funds): date, amount, currency, contributor."""
-    return [
-        (c.deposited_on or c.date, c.amount, c.currency, c.contributor.name)
-        for c in contribution_queryset()
-        .filter(status=Contribution.DEPOSITED)
+def ledger_flows(fund: Fund) -> QuerySet[Movement]:
+    """Every movement of `fund` in date order, entries and reversed movement prefetched."""
+    return (
+        Movement.objects.filter(fund=fund)
+        .select_related("reverses")
+        .prefetch_related(Prefetch("entries", queryset=Entry.objects.order_by("pk")))
         .order_by("date", "pk")
-    ]
+    )
+
+
+def contributor_names(fund: Fund) -> dict[int, str]:
+    """Contribution id -> the contributing organisation's name."""
+    return dict(Contribution.objects.filter(fund=fund).values_list("pk", "contributor__name"))
+
+
+def allocation_receivers(fund: Fund) -> dict[int, str]:
+    """Allocation id -> the name of the funded partnership's lead organisation."""
+    return dict(
+        Allocation.objects.filter(fund=fund).values_list("pk", "proposal__partnership__lead__name")
+    )
+
+
+def allocation_get(pk: int) -> Allocation | None:
+    return (
+        Allocation.objects.select_related("proposal__partnership__lead", "fund", "movement")
+        .prefetch_related(
+            Prefetch("disbursements", queryset=Disbursement.objects.order_by("date", "pk"))
+        )
+        .filter(pk=pk)
+        .first()
+    )

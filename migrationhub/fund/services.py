@@ -70,7 +70,7 @@ class ContributionFields:
     it is only pledged or already deposited, and the contributor's reference."""
 
     contributor: str
-    amount: Decimal | None
+    amount: Decimal | str | None
     currency: str
     date: dt.date | None
     earmark: str = "none"
@@ -85,7 +85,7 @@ class ProposalFields:
 
     title: str
     summary: str
-    amount: Decimal | None
+    amount: Decimal | str | None
     currency: str
     earmark: str = "none"
     whole_of_government: str = ""
