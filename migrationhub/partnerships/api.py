@@ -436,6 +436,29 @@ class MemberAcceptIn(Schema):
     roles: list[str] | None = None
 
 
+class MemberRolesIn(Schema):
+    roles: list[str]
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class OutputIn(Schema):
+    practice: str
+
+
+class InvitationOut(Schema):
+    """An open invitation to an organisation you administer: to join a partnership (`kind`
+    "member", `target` its slug) or to co-sign a pledge (`kind` "pledger")."""
+
+    kind: str
+    target: str
+    title: str
+    organisation: str
+    invited_at: dt.datetime
+
+
 class GoalIn(Schema):
     indicator: str
     unit: str = ""
@@ -568,6 +591,39 @@ def partnership_registry_iati(request: HttpRequest) -> HttpResponse:
     disbursements from the financial commitments, results from goals and progress)."""
     document = exports.iati_document(selectors.partnership_list())
     return _xml(document, "migrationhub-partnerships.iati.xml")
+
+
+@router.get(
+    "/invitations",
+    response={200: list[InvitationOut], **errors(401)},
+    auth=TokenAuth(),
+    summary="Open invitations to the organisations you administer: to join partnerships and to co-sign pledges",
+    operation_id="partnership_invitations",
+)
+def invitations(request: HttpRequest) -> list[dict[str, Any]]:
+    found = selectors.invitations_for(token_user(request))
+    return [
+        *(
+            {
+                "kind": "member",
+                "target": m.partnership.slug,
+                "title": m.partnership.name,
+                "organisation": m.organisation.slug,
+                "invited_at": m.created_at,
+            }
+            for m in found["members"]
+        ),
+        *(
+            {
+                "kind": "pledger",
+                "target": p.pledge.slug,
+                "title": p.pledge.title,
+                "organisation": p.organisation.slug,
+                "invited_at": p.created_at,
+            }
+            for p in found["pledgers"]
+        ),
+    ]
 
 
 @router.get(
@@ -744,6 +800,68 @@ def commitment_add(request: HttpRequest, slug: str, payload: CommitmentIn) -> St
     return Status(201, commitment)
 
 
+@router.put(
+    "/{slug}/members/{organisation}/roles",
+    response={200: MemberOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Set a member's roles: its own to choose (the member organisation's own admins)",
+    operation_id="partnership_member_roles",
+)
+def member_roles(
+    request: HttpRequest, slug: str, organisation: str, payload: MemberRolesIn
+) -> Member:
+    return services.member_roles_set(
+        actor=token_user(request),
+        member=_member(_partnership(slug), organisation),
+        roles=payload.roles,
+    )
+
+
+@router.post(
+    "/{slug}/members/{organisation}/leave",
+    response={200: MemberOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Leave a partnership, with a reason (the member's own admins), or end a membership (the partnership's admins); the lead cannot leave",
+    operation_id="partnership_member_leave",
+)
+def member_leave(request: HttpRequest, slug: str, organisation: str, payload: ReasonIn) -> Member:
+    return services.member_leave(
+        actor=token_user(request),
+        member=_member(_partnership(slug), organisation),
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/{slug}/outputs",
+    response={201: OutputOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Link a published practice as an output (the partnership's admins)",
+    operation_id="partnership_output_add",
+)
+def output_add(request: HttpRequest, slug: str, payload: OutputIn) -> Status[Any]:
+    output = services.output_add(
+        actor=token_user(request), partnership=_partnership(slug), practice_slug=payload.practice
+    )
+    return Status(201, {"practice": output.practice.slug, "title": output.practice.title})
+
+
+@router.delete(
+    "/{slug}/outputs/{practice}",
+    response={204: None, **errors(401, 403, 404, 409)},
+    auth=TokenAuth(),
+    summary="Remove an output (the partnership's admins)",
+    operation_id="partnership_output_remove",
+)
+def output_remove(request: HttpRequest, slug: str, practice: str) -> Status[None]:
+    partnership = _partnership(slug)
+    output = next((o for o in partnership.outputs.all() if o.practice.slug == practice), None)
+    if output is None:
+        raise NotFound(_("This practice is not an output of the partnership."))
+    services.output_remove(actor=token_user(request), output=output)
+    return Status(204, None)
+
+
 # --- pledges -----------------------------------------------------------------------------------
 
 
@@ -918,6 +1036,95 @@ def pledge_list(request: HttpRequest, filters: Query[PledgeFilters]) -> dict[str
 @decorate_view(cached_api(*DOMAINS))
 def pledge_detail(request: HttpRequest, slug: str) -> Pledge:
     return permissions.pledge_for(selectors.pledge_get(slug))
+
+
+def _pledge(slug: str) -> Pledge:
+    return permissions.pledge_for(selectors.pledge_get(slug))
+
+
+def _pledger(pledge: Pledge, organisation: str) -> Any:
+    pledger = next((p for p in pledge.pledgers.all() if p.organisation.slug == organisation), None)
+    if pledger is None:
+        raise NotFound(_("This organisation neither makes this pledge nor is invited to."))
+    return pledger
+
+
+@pledge_router.post(
+    "/{slug}/pledgers/{organisation}/accept",
+    response={200: PledgerOut, **errors(401, 403, 404, 409)},
+    auth=TokenAuth(),
+    summary="Co-sign a pledge you were invited to (the invited organisation's own admins)",
+    operation_id="pledge_pledger_accept",
+)
+def pledger_accept(request: HttpRequest, slug: str, organisation: str) -> Any:
+    return services.pledger_accept(
+        actor=token_user(request), pledger=_pledger(_pledge(slug), organisation)
+    )
+
+
+@pledge_router.post(
+    "/{slug}/pledgers/{organisation}/decline",
+    response={200: PledgerOut, **errors(401, 403, 404, 409)},
+    auth=TokenAuth(),
+    summary="Decline to co-sign a pledge (the invited organisation's own admins)",
+    operation_id="pledge_pledger_decline",
+)
+def pledger_decline(request: HttpRequest, slug: str, organisation: str) -> Any:
+    return services.pledger_decline(
+        actor=token_user(request), pledger=_pledger(_pledge(slug), organisation)
+    )
+
+
+class PledgeStatusIn(Schema):
+    status: Literal["open", "fulfilled", "withdrawn"]
+    reason: str = ""
+
+
+@pledge_router.post(
+    "/{slug}/status",
+    response={200: PledgeOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Mark a pledge fulfilled or withdrawn, or open again, with a reason (its lead's admins)",
+    operation_id="pledge_status",
+)
+def pledge_status(request: HttpRequest, slug: str, payload: PledgeStatusIn) -> Pledge | None:
+    services.pledge_status_set(
+        actor=token_user(request),
+        pledge=_pledge(slug),
+        status=payload.status,
+        reason=payload.reason,
+    )
+    return selectors.pledge_get(slug)
+
+
+class PledgeReportIn(Schema):
+    organisation: str
+    reported_on: dt.date
+    narrative: str
+    value: Decimal | None = None
+    evidence_url: str = ""
+
+
+@pledge_router.post(
+    "/{slug}/reports",
+    response={201: ProgressOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Report what was done on a pledge (people of a pledging organisation, in its name)",
+    operation_id="pledge_report",
+)
+def pledge_report(request: HttpRequest, slug: str, payload: PledgeReportIn) -> Status[Any]:
+    report = services.pledge_report(
+        actor=token_user(request),
+        pledge=_pledge(slug),
+        organisation=_organisation(payload.organisation),
+        fields=services.ProgressFields(
+            reported_on=payload.reported_on,
+            value=payload.value,
+            narrative=payload.narrative,
+            evidence_url=payload.evidence_url,
+        ),
+    )
+    return Status(201, report)
 
 
 @pledge_router.post(
