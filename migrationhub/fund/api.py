@@ -513,7 +513,7 @@ def fund_iati(request: HttpRequest) -> HttpResponse:
     if fund is None:
         raise NotFound(_("Nothing has been recorded in the fund yet."))
     response = HttpResponse(iati.fund_document(fund), content_type="application/xml")
-    response["Content-Disposition"] = content_disposition_header(True, "fund.iati.xml")
+    response["Content-Disposition"] = content_disposition_header(True, "fund.iati.xml") or ""
     return response
 
 

@@ -448,7 +448,7 @@ def portfolio(fund: Fund | None = None) -> list[Portfolio]:
     region_of: dict[str, str] = {}
     for a in allocations:
         for c in a.proposal.partnership.countries.all():
-            if c.region_id:
+            if c.region is not None:
                 region_of[c.iso3] = c.region.m49
     labels = _labels()
     targets = fund.targets or {}
@@ -471,14 +471,14 @@ def portfolio(fund: Fund | None = None) -> list[Portfolio]:
         dims: dict[str, list[Share]] = {}
         for dimension in DIMENSIONS:
             wanted = {str(k): Decimal(str(v)) for k, v in (targets.get(dimension) or {}).items()}
-            values = sums[currency][dimension]
-            codes = sorted(set(values) | set(wanted), key=lambda c: (-values.get(c, ZERO), c))
+            amounts = sums[currency][dimension]
+            codes = sorted(set(amounts) | set(wanted), key=lambda c: (-amounts.get(c, ZERO), c))
             dims[dimension] = [
                 Share(
                     code,
                     labels[dimension].get(code, code),
-                    values.get(code, ZERO).quantize(Decimal("0.01")),
-                    (values.get(code, ZERO) * 100 / total).quantize(Decimal("0.01")),
+                    amounts.get(code, ZERO).quantize(Decimal("0.01")),
+                    (amounts.get(code, ZERO) * 100 / total).quantize(Decimal("0.01")),
                     wanted.get(code),
                 )
                 for code in codes

@@ -688,6 +688,7 @@ def expenditure_report(
     if period_end is None:
         errors["period_end"] = [_("required")]
     _raise(errors)
+    assert period_end is not None
     _lock_pool(allocation.fund, allocation.earmark, allocation.currency)
     disbursed = _balance(ledger.disbursed_account(allocation.pk), allocation.currency)
     spent = allocation.expenditures.aggregate(s=Sum("amount"))["s"] or Decimal(0)
@@ -729,7 +730,7 @@ def contribution_validate(record: dict[str, Any]) -> dict[str, Any]:
         values = _contribution_values(
             ContributionFields(
                 contributor=str(record.get("contributor") or ""),
-                amount=str(record.get("amount") or "").strip() or None,  # type: ignore[arg-type]
+                amount=str(record.get("amount") or "").strip() or None,
                 currency=str(record.get("currency") or ""),
                 date=day or timezone.localdate(),
                 earmark=str(record.get("earmark") or "none"),
