@@ -178,7 +178,7 @@ class ProposalMemberOut(Schema):
         return float(obj.score)
 
 
-class ProposalOut(Schema):
+class ConsortiumProposalOut(Schema):
     id: int
     status: str
     note: str
@@ -228,7 +228,7 @@ class TransitionIn(Schema):
     reason: str = ""
 
 
-class ProposalCreateIn(Schema):
+class ConsortiumProposalIn(Schema):
     size: int = 4
     note: str = ""
     exclude: list[str] = []
@@ -465,7 +465,7 @@ def request_matches(request: HttpRequest, slug: str, limit: int = 20) -> dict[st
 
 @router.get(
     "/requests/{slug}/proposals",
-    response={200: list[ProposalOut], **errors(404, 422)},
+    response={200: list[ConsortiumProposalOut], **errors(404, 422)},
     summary="The consortia proposed for a request, with what each member brings",
     operation_id="hub_proposal_list",
 )
@@ -475,12 +475,12 @@ def proposal_list(request: HttpRequest, slug: str) -> list[Proposal]:
 
 @router.post(
     "/requests/{slug}/proposals",
-    response={201: ProposalOut, **errors(401, 403, 404, 409, 422)},
+    response={201: ConsortiumProposalOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Propose a consortium of a chosen size (curators)",
     operation_id="hub_proposal_create",
 )
-def proposal_create(request: HttpRequest, slug: str, payload: ProposalCreateIn) -> Status[Any]:
+def proposal_create(request: HttpRequest, slug: str, payload: ConsortiumProposalIn) -> Status[Any]:
     found = _request(request, slug)
     proposal = services.proposal_create(
         actor=token_user(request),

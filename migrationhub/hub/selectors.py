@@ -194,13 +194,17 @@ def offer_search(
 # --- matching: plain data ----------------------------------------------------------------------
 
 
+def _m49(region: Any) -> str:
+    return str(region.m49) if region is not None else ""
+
+
 def request_facts(request: SupportRequest) -> matching.RequestFacts:
     """The request as codes (prefetched by `support_request_get`)."""
     country = request.country
     return matching.RequestFacts(
         country=country.iso3,
-        subregion=country.subregion.m49 if country.subregion_id else "",
-        region=country.region.m49 if country.region_id else "",
+        subregion=_m49(country.subregion),
+        region=_m49(country.region),
         objectives=frozenset(o.number for o in request.objectives.all()),
         levels=frozenset(lv.code for lv in request.levels.all()),
         partner_types=frozenset(t.code for t in request.partner_types.all()),
@@ -216,10 +220,7 @@ def organisation_rows(today: dt.date | None = None) -> list[matching.Organisatio
     (ADR 0004)."""
     today = today or timezone.localdate()
     rows = org_selectors.organisation_match_rows()
-    regions = {
-        c.iso3: (c.subregion.m49 if c.subregion_id else "", c.region.m49 if c.region_id else "")
-        for c in countries_with_regions()
-    }
+    regions = {c.iso3: (_m49(c.subregion), _m49(c.region)) for c in countries_with_regions()}
     countries: dict[int, set[str]] = defaultdict(set)
     for org_id, iso3 in rows["countries"]:
         countries[org_id].add(iso3)
@@ -309,7 +310,8 @@ def organisation_table() -> matching.OrganisationTable:
     stamp = tuple(sorted(page_cache.generations(MATCH_DOMAINS).items()))
     with _table_lock:
         if _table.get("stamp") == stamp and page_cache.enabled():
-            return _table["table"]  # type: ignore[no-any-return]
+            cached: matching.OrganisationTable = _table["table"]
+            return cached
     table = matching.OrganisationTable(organisation_rows())
     with _table_lock:
         _table.update(stamp=stamp, table=table)

@@ -7,7 +7,7 @@ from migrationhub.hub import workflow
 from migrationhub.partnerships.tests.factories import make_org
 from migrationhub.taxonomy.selectors import principle_list
 
-from .factories import make_authority, make_curator, offer_fields, screened, make_request
+from .factories import make_authority, make_curator, make_request, offer_fields, screened
 
 pytestmark = pytest.mark.django_db
 
