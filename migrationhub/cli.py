@@ -10,6 +10,7 @@ migrationhub import-remittances PATH [--layout collector|rpw] [--source NAME] [-
 migrationhub export NAME FORMAT [--out PATH]     (NAME: a table, an app's package or all; FORMAT: csv|json|hxl|datapackage)
 migrationhub createadmin EMAIL [--password ...]
 migrationhub search-rebuild
+migrationhub search-vectors [--all]            (sentence vectors for semantic search: the missing ones)
 migrationhub request-reverification
 migrationhub partnerships-refresh              (daily: status lights, scorecards, reminders)
 migrationhub import-iati FILE [--as EMAIL] [--dry-run]
@@ -36,6 +37,7 @@ COMMANDS = {
     "export": ["core_export"],
     "createadmin": ["accounts_createadmin"],
     "search-rebuild": ["search_rebuild"],
+    "search-vectors": ["search_vectors"],
     "request-reverification": ["knowledge_request_reverification"],
     "partnerships-refresh": ["partnerships_refresh"],
     "import-iati": ["partnerships_import_iati"],

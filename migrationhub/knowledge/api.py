@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from migrationhub.accounts.auth import TokenAuth, request_user, token_user
-from migrationhub.core.errors import NotFound
+from migrationhub.core.errors import NotFound, ValidationFailed
 from migrationhub.core.page_cache import cached_api
 from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
 from migrationhub.organisations.selectors import organisation_get
@@ -220,6 +220,262 @@ def practice_list(request: HttpRequest, filters: Query[PracticeFilters]) -> dict
         practice.title_html, practice.snippet_html = item.title_html, item.snippet_html
         items.append(practice)
     return {"meta": result.meta(), "facets": result.facet_counts(), "items": items}
+
+
+# -- the evidence library, similar records, suggested tags ---------------------------------------
+
+
+class EvidenceObjectiveOut(Schema):
+    objective: int
+    status: str  # "suggested" (by the tagger) or "confirmed" (by a curator)
+    confidence: float
+
+    @staticmethod
+    def resolve_objective(obj: Any) -> Any:
+        return obj.objective.number
+
+
+class EvidenceSummaryOut(Schema):
+    slug: str
+    title: str
+    year: int | None
+    language: str | None
+    countries: list[str]
+    themes: list[str]
+    objectives: list[EvidenceObjectiveOut]
+    report_url: str
+
+    @staticmethod
+    def resolve_language(obj: Any) -> Any:
+        return obj.language_id
+
+    @staticmethod
+    def resolve_countries(obj: Any) -> Any:
+        return [c.iso3 for c in obj.countries.all()]
+
+    @staticmethod
+    def resolve_objectives(obj: Any) -> Any:
+        return list(obj.tags.all())
+
+
+class EvidenceOut(EvidenceSummaryOut):
+    published_on: dt.date | None
+    countries_as_written: list[str]
+    coverage: str
+    offices: list[str]
+    crosscutting: list[str]
+    scope: list[str]
+    timing: str
+    evaluator: str
+    commissioner: str
+    donor: str
+    projects: str
+    documents: list[dict[str, str]]
+    has_executive_summary: bool
+    has_lessons: bool
+    source: str
+    source_row: int | None
+
+
+class EvidenceHitOut(EvidenceSummaryOut):
+    title_html: str
+    snippet_html: str
+
+
+class EvidenceSearchOut(Schema):
+    meta: SearchMeta
+    facets: dict[str, list[FacetValueOut]]
+    items: list[EvidenceHitOut]
+
+
+class EvidenceFilters(Schema):
+    q: str | None = None
+    objective: list[str] = []
+    country: list[str] = []
+    region: list[str] = []
+    language: list[str] = []
+    year: list[str] = []
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get(
+    "/evidence/",
+    response={200: EvidenceSearchOut, **errors(422)},
+    summary="Search the evidence library (programme evaluations), with facets",
+    operation_id="evidence_list",
+)
+@decorate_view(cached_api("practices", "taxonomy"))
+def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]) -> dict[str, Any]:
+    """Hybrid ranking (words and meaning, ADR 0008) over the evaluations; objectives include
+    the tagger's suggestions, each with its status."""
+    result = selectors.evidence_search(
+        filters.q,
+        selectors.EVIDENCE_SEARCH.filters_from(filters.dict()),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    items = []
+    for item in result.page.items:
+        evidence = item.object
+        evidence.title_html, evidence.snippet_html = item.title_html, item.snippet_html
+        items.append(evidence)
+    return {"meta": result.meta(), "facets": result.facet_counts(), "items": items}
+
+
+def _evidence(slug: str) -> Any:
+    evidence = selectors.evidence_get(slug)
+    if evidence is None:
+        raise NotFound(_("No such evaluation."))
+    return evidence
+
+
+@router.get(
+    "/evidence/{slug}",
+    response={200: EvidenceOut, **errors(404)},
+    summary="One evaluation of the evidence library",
+    operation_id="evidence_detail",
+)
+@decorate_view(cached_api("practices", "taxonomy"))
+def evidence_detail(request: HttpRequest, slug: str) -> Any:
+    return _evidence(slug)
+
+
+class SimilarOut(Schema):
+    kind: str  # "practice" or "evidence"
+    slug: str
+    title: str
+    score: float
+
+    @staticmethod
+    def resolve_slug(obj: Any) -> Any:
+        return obj.object.slug
+
+    @staticmethod
+    def resolve_title(obj: Any) -> Any:
+        return obj.object.title
+
+
+@router.get(
+    "/evidence/{slug}/similar",
+    response={200: list[SimilarOut], **errors(404)},
+    summary="Practices and evaluations most similar to an evaluation (by meaning)",
+    operation_id="evidence_similar",
+)
+@decorate_view(cached_api("practices"))
+def evidence_similar(request: HttpRequest, slug: str) -> Any:
+    return selectors.similar_records(selectors.EVIDENCE_KIND, _evidence(slug).pk)
+
+
+@router.post(
+    "/evidence/{slug}/objectives/{number}/confirm",
+    response={200: EvidenceOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Confirm a suggested GCM objective of an evaluation (curators)",
+    operation_id="evidence_objective_confirm",
+)
+def evidence_objective_confirm(request: HttpRequest, slug: str, number: int) -> Any:
+    services.evidence_objective_confirm(
+        actor=token_user(request), evidence=_evidence(slug), objective=number
+    )
+    return selectors.evidence_get(slug)
+
+
+@router.put(
+    "/evidence/{slug}/objectives/{number}",
+    response={200: EvidenceOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Tag an evaluation with a GCM objective, confirmed (curators)",
+    operation_id="evidence_objective_add",
+)
+def evidence_objective_add(request: HttpRequest, slug: str, number: int) -> Any:
+    services.evidence_objective_add(
+        actor=token_user(request), evidence=_evidence(slug), objective=number
+    )
+    return selectors.evidence_get(slug)
+
+
+@router.delete(
+    "/evidence/{slug}/objectives/{number}",
+    response={200: EvidenceOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Remove a GCM objective from an evaluation (curators)",
+    operation_id="evidence_objective_remove",
+)
+def evidence_objective_remove(request: HttpRequest, slug: str, number: int) -> Any:
+    services.evidence_objective_reject(
+        actor=token_user(request), evidence=_evidence(slug), objective=number
+    )
+    return selectors.evidence_get(slug)
+
+
+class DraftIn(Schema):
+    title: str
+    summary: str = ""
+    body: str = ""
+    language: str = "en"
+
+
+class SuggestedTagOut(Schema):
+    code: str
+    confidence: float
+
+
+class DuplicateOut(Schema):
+    kind: str
+    slug: str
+    title: str
+    similarity: float
+
+
+class DraftAdviceOut(Schema):
+    objectives: list[SuggestedTagOut]
+    principles: list[SuggestedTagOut]
+    areas: list[SuggestedTagOut]
+    duplicates: list[DuplicateOut]
+
+
+@router.post(
+    "/suggestions",
+    response={200: DraftAdviceOut, **errors(401, 422)},
+    auth=TokenAuth(),
+    summary="Suggested GCM objectives, principles and areas for a draft; near-duplicates",
+    operation_id="practice_suggestions",
+)
+def practice_suggestions(request: HttpRequest, payload: DraftIn) -> dict[str, Any]:
+    """What the submission form offers: tags with a confidence (0-1, per vocabulary adding up
+    to 1 over all its codes), and published records whose wording is very close."""
+    if len(payload.title) > 300 or len(payload.summary) > 5000 or len(payload.body) > 20000:
+        raise ValidationFailed(_("The draft is too long to be checked."))
+    advice = selectors.draft_advice(
+        payload.title, payload.summary, payload.body, payload.language or "en"
+    )
+    return {
+        "objectives": advice.objectives,
+        "principles": advice.principles,
+        "areas": advice.areas,
+        "duplicates": [
+            {
+                "kind": "evidence" if hasattr(record, "themes") else "practice",
+                "slug": record.slug,
+                "title": record.title,
+                "similarity": score,
+            }
+            for record, score in advice.duplicates
+        ],
+    }
+
+
+@router.get(
+    "/{slug}/similar",
+    response={200: list[SimilarOut], **errors(404)},
+    summary="Practices and evaluations most similar to a published practice (by meaning)",
+    operation_id="practice_similar",
+)
+@decorate_view(cached_api("practices"))
+def practice_similar(request: HttpRequest, slug: str) -> Any:
+    practice = permissions.practice_for(None, selectors.practice_get(slug))
+    return selectors.similar_records(selectors.KIND, practice.pk)
 
 
 def _get_visible(request: HttpRequest, slug: str) -> Practice:

@@ -9,14 +9,22 @@ import json
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from migrationhub.core.demo import DOCUMENT_DATES, cite, demo_dir, documents
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.services import OrganisationFields, organisation_create
+from migrationhub.taxonomy.selectors import country_labels
 
 from . import selectors
-from .importers import curated_practice
-from .services import practices_import_published
+from .importers import (
+    EVIDENCE_SOURCE,
+    EvidenceReader,
+    curated_practice,
+    evidence_file,
+    evidence_rows,
+)
+from .services import evidence_import, practices_import_published
 
 ORGANISATION_FIELDS = (
     "name",
@@ -73,3 +81,15 @@ def load_demo() -> dict[str, int]:
         "organisations": org_selectors.organisation_count(),
         "practices": selectors.practice_count_published(),
     }
+
+
+def load_evidence() -> dict[str, int]:
+    """The evidence library: IOM's 734 programme evaluations as the repository lists them
+    (data/evidence/, see SOURCES.md), imported through the import runner, each with the
+    tagger's suggested objectives. Evaluations already loaded (by slug) are skipped."""
+    path = evidence_file()
+    rows = evidence_rows(path.read_bytes())
+    with translation.override("en"):
+        reader = EvidenceReader(country_labels())
+    evidence_import(actor=None, records=rows, convert=reader, source=EVIDENCE_SOURCE)
+    return {"evidence": selectors.evidence_count()}

@@ -16,3 +16,4 @@ class Code(StrEnum):
     UNVERIFIED_PUBLIC_BODY = "unverified_public_body"
     TRANSLATION_NOT_PENDING = "translation_not_pending"
     OWN_TRANSLATION = "own_translation"
+    NOT_A_SUGGESTION = "not_a_suggestion"

@@ -11,6 +11,7 @@ does not grow with the number of rows.
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -164,7 +165,101 @@ PRACTICES = Table(
     foreign_keys=(ForeignKey("organisation", "organisations", "slug"),),
 )
 
-TABLES = (PRACTICES,)
+
+def evidence_rows(*, base_url: str = "") -> Iterator[dict[str, Any]]:
+    """One row per evaluation of the evidence library, ordered by slug. Authors are not kept
+    (many are persons); commissioners and donors are organisations."""
+    m49_by_pk = region_codes_by_pk()
+    for evidence in selectors.evidence_queryset().order_by("slug").iterator(chunk_size=500):
+        countries = list(evidence.countries.all())
+        tags = list(evidence.tags.all())
+        yield {
+            "slug": evidence.slug,
+            "title": evidence.title,
+            "year": evidence.year,
+            "published_on": evidence.published_on,
+            "language": evidence.language_id,
+            "countries": [c.iso3 for c in countries],
+            "regions": _regions(countries, m49_by_pk),
+            "countries_as_written": evidence.countries_as_written,
+            "coverage": evidence.coverage,
+            "themes": evidence.themes,
+            "crosscutting": evidence.crosscutting,
+            "scope": evidence.scope,
+            "timing": evidence.timing,
+            "evaluator": evidence.evaluator,
+            "commissioner": evidence.commissioner,
+            "donor": evidence.donor,
+            "projects": evidence.projects,
+            "objectives": [t.objective.number for t in tags if t.is_confirmed],
+            "objectives_suggested": [t.objective.number for t in tags if not t.is_confirmed],
+            "has_executive_summary": evidence.has_executive_summary,
+            "has_lessons": evidence.has_lessons,
+            "report_url": evidence.report_url,
+            "source": f"{evidence.source}, row {evidence.source_row}"
+            if evidence.source_row
+            else evidence.source,
+            "url": page_url("knowledge:evidence", base_url, slug=evidence.slug),
+        }
+
+
+def _listed(name: str, description: str) -> Column:
+    return Column(name, "string", description + " Separated by ';'.", multiple=True)
+
+
+EVIDENCE = Table(
+    name="evidence",
+    title="Evidence: programme evaluations",
+    description="The evidence library: IOM's programme evaluations as the IOM Evaluation "
+    "Repository lists them (export of 2025-11-13), with the GCM objectives curators confirmed "
+    "and those a program suggested. Authors are not included.",
+    columns=(
+        Column(
+            "slug",
+            "string",
+            "Stable identifier.",
+            hxl="#activity+code",
+            required=True,
+            pattern=SLUG_PATTERN,
+        ),
+        Column("title", "string", "Title of the evaluation.", hxl="#activity+name", required=True),
+        Column("year", "integer", "Year of the evaluation.", hxl="#date+year"),
+        Column("published_on", "date", "Date of publication.", hxl="#date+published"),
+        replace(
+            vocabulary_column(
+                "language", "First language of the report, if one of the platform's."
+            ),
+            required=False,
+        ),
+        vocabulary_column("countries", "Countries covered (ISO 3166-1 alpha-3), separated by ';'."),
+        vocabulary_column("regions"),
+        _listed("countries_as_written", "Countries covered, as the source names them."),
+        Column("coverage", "string", "Country, multi-country, regional or global."),
+        _listed("themes", "IOM migration thematic areas."),
+        _listed("crosscutting", "Cross-cutting themes."),
+        _listed("scope", "Type of evaluation scope."),
+        Column("timing", "string", "Type of evaluation timing."),
+        Column("evaluator", "string", "Type of evaluator (internal, external, ...)."),
+        Column("commissioner", "string", "Who commissioned the evaluation.", hxl="#org+funder"),
+        Column("donor", "string", "Donor of the project evaluated.", hxl="#org+donor"),
+        Column("projects", "string", "Projects evaluated.", hxl="#activity+project"),
+        vocabulary_column("objectives", "GCM objectives confirmed by a curator, separated by ';'."),
+        replace(
+            vocabulary_column("objectives"),
+            name="objectives_suggested",
+            description="GCM objectives suggested by a program and not yet confirmed, separated by ';'.",
+            hxl="#sector+suggested",
+        ),
+        Column("has_executive_summary", "boolean", "The report has an executive summary."),
+        Column("has_lessons", "boolean", "The report has best practices or lessons learnt."),
+        Column("report_url", "string", "Link to the report.", format="uri"),
+        Column("source", "string", "Where the record comes from.", hxl="#meta+source"),
+        URL_COLUMN,
+    ),
+    rows=evidence_rows,
+)
+
+TABLES = (PRACTICES, EVIDENCE)
 PACKAGES = (
     Package(
         name="knowledge",
@@ -172,7 +267,7 @@ PACKAGES = (
         description="Open data of MigrationHub, the global knowledge platform of the Global "
         "Compact for Migration: every published practice and the organisations behind them. "
         "Multi-valued fields hold codes of the reference vocabularies separated by ';'.",
-        tables=("practices", "organisations"),
+        tables=("practices", "evidence", "organisations"),
         keywords=("migration", "GCM", "Global Compact for Migration", "partnerships"),
     ),
 )

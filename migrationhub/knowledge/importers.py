@@ -9,8 +9,12 @@ kernel's import runner: every bad row is reported and nothing is written unless 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from migrationhub.core.errors import ValidationFailed
@@ -18,7 +22,9 @@ from migrationhub.core.imports import csv_records, json_records, read_text, text
 
 from .models import TAG_FIELDS
 from .services import (
+    TITLE_MAX,
     CuratedPractice,
+    EvidenceRecord,
     PracticeFields,
     practices_import_drafts,
     practices_import_published,
@@ -177,3 +183,159 @@ def import_file(
     return practices_import_drafts(
         actor=actor, organisation=organisation, records=records, convert=practice_fields
     )
+
+
+# -- the evidence library: IOM's evaluation repository export (data/evidence/) ------------------
+
+EVIDENCE_FILE = "iom_evaluations_2025-11-13.csv"
+EVIDENCE_SOURCE = "IOM Evaluation Repository (evaluation.iom.int), export of 2025-11-13"
+# Names in the export that are not the UN M49 English names.
+COUNTRY_ALIASES = {
+    "bolivia (the plurinational state of)": "BOL",
+    "côte d'ivoire": "CIV",
+    "dominca": "DMA",
+    "hong kong sar": "HKG",
+    "kingdom of tonga": "TON",
+    "solomon island": "SLB",
+    "the bahamas": "BHS",
+    "turkey": "TUR",
+    "united states of america (the)": "USA",
+}
+LANGUAGE_NAMES = {
+    "english": "en",
+    "french": "fr",
+    "spanish": "es",
+    "arabic": "ar",
+    "russian": "ru",
+    "chinese": "zh-hans",
+    "portuguese": "pt",
+    "german": "de",
+    "italian": "it",
+}
+_URLS = re.compile(r",\s*(?=https?://)")
+
+
+def evidence_file() -> Path:
+    return Path(settings.SHIPPED_DATA_DIR) / "evidence" / EVIDENCE_FILE
+
+
+def split_listed(cell: str) -> list[str]:
+    """The values of a cell listing several, separated by commas: commas inside parentheses
+    belong to their value ("Migration health (assessment, travel, ...)"), and a piece starting in
+    lower case continues the previous value ("dialogue, consultations etc and ...")."""
+    values: list[str] = []
+    depth, current = 0, ""
+    for char in cell:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth <= 0:
+            values.append(current.strip())
+            current, depth = "", 0
+        else:
+            current += char
+    values.append(current.strip())
+    merged: list[str] = []
+    for value in values:
+        if not value:
+            continue
+        if merged and value[0].islower():
+            merged[-1] = f"{merged[-1]}, {value}"
+        else:
+            merged.append(value)
+    return list(dict.fromkeys(merged))
+
+
+def _date(value: str, name: str, errors: dict[str, list[str]]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors[name] = [_("must be a date (YYYY-MM-DD)")]
+        return None
+
+
+class EvidenceReader:
+    """Turns rows of the export into `EvidenceRecord`s: names of countries and languages to
+    codes (once per import), flags to booleans, links to https/http URLs only."""
+
+    def __init__(self, country_names: dict[str, str]):
+        self.countries = {name.casefold(): iso3 for iso3, name in country_names.items()}
+        self.countries.update(COUNTRY_ALIASES)
+
+    def __call__(self, raw: dict[str, Any]) -> EvidenceRecord:
+        errors: dict[str, list[str]] = {}
+        text = {k: _text(raw, k, errors) for k in raw if isinstance(k, str)}
+
+        def cell(name: str) -> str:
+            return text.get(name, "").strip()
+
+        title = " ".join(cell("Title").split())
+        if not title:
+            errors["Title"] = [_("required")]
+        elif len(title) > TITLE_MAX:
+            errors["Title"] = [_("at most 300 characters")]
+        year = None
+        if cell("Year"):
+            if not (cell("Year").isascii() and cell("Year").isdigit()):
+                errors["Year"] = [_("must be a year")]
+            elif not 1900 <= int(cell("Year")) <= 2100:
+                errors["Year"] = [_("must be a year between 1900 and 2100")]
+            else:
+                year = int(cell("Year"))
+        countries, as_written = [], []
+        for name in split_listed(cell("Countries Covered")):
+            as_written.append(name)
+            iso3 = self.countries.get(name.casefold())
+            if iso3:
+                countries.append(iso3)
+        languages = [
+            LANGUAGE_NAMES[n.casefold()]
+            for n in split_listed(cell("Languages"))
+            if n.casefold() in LANGUAGE_NAMES
+        ]
+        documents = []
+        for url in _URLS.split(cell("File URL")):
+            url = url.strip().rstrip(",")
+            if not url:
+                continue
+            if not url.startswith(("https://", "http://")) or len(url) > 1000:
+                errors["File URL"] = [_("links must be http(s) addresses")]
+                continue
+            name = unquote(url.rsplit("/", 1)[-1])
+            documents.append({"url": url, "label": name[:200]})
+        record = EvidenceRecord(
+            title=title,
+            year=year,
+            published_on=_date(cell("Date of Publication"), "Date of Publication", errors),
+            period_from=_date(
+                cell("Evaluation Period From Date"), "Evaluation Period From Date", errors
+            ),
+            period_to=_date(cell("Evaluation Period To Date"), "Evaluation Period To Date", errors),
+            languages=list(dict.fromkeys(languages)),
+            countries=list(dict.fromkeys(countries)),
+            countries_as_written=as_written,
+            coverage=cell("Evaluation Coverage")[:40],
+            offices=split_listed(cell("Regions Covered")),
+            themes=split_listed(cell("Migration Thematic Areas")),
+            crosscutting=split_listed(cell("Relevant Crosscutting Themes")),
+            scope=split_listed(cell("Type of Evaluation Scope")),
+            timing=cell("Type of Evaluation Timing")[:120],
+            evaluator=cell("Type of Evaluator")[:60],
+            level=cell("Level of Evaluation")[:40],
+            commissioner=cell("Evaluation Commissioner")[:300],
+            donor=cell("Donor")[:500],
+            projects=cell("Name of Project(s) Being Evaluated"),
+            project_code=cell("Project Code")[:200],
+            documents=documents,
+            has_executive_summary=cell("Executive Summary").casefold() == "yes",
+            has_lessons=cell("Best Practicesor Lessons Learnt").casefold() == "yes",
+            has_management_response=cell("Management response").casefold() == "yes",
+        )
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+        return record
+
+
+def evidence_rows(data: bytes | str) -> list[dict[str, Any]]:
+    """The rows of an evaluation export (CSV with the repository's column names)."""
+    return csv_records(read_text(data))

@@ -4,7 +4,9 @@ Only published practices are indexed: the index backs public search. Called insi
 service's transaction, so the index never disagrees with the practice.
 """
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from migrationhub.core import progress
 from migrationhub.search import services as search_services
 from migrationhub.taxonomy.selectors import countries_with_regions
 
-from .models import TAG_FIELDS, Practice
+from .models import TAG_FIELDS, Evidence, EvidenceObjective, Practice
 
 KIND = "practice"
 MAX_YEARS = 50  # a period longer than this is tagged with its first fifty years
@@ -104,5 +106,80 @@ def reindex_all() -> int:
     published = Practice.objects.filter(status=Practice.PUBLISHED).values_list("pk", flat=True)
     for practice in progress.track(_indexable(published), _("re-indexing practices")):
         search_services.document_upsert(**practice_document(practice))
+        n += 1
+    return n + evidence_reindex_all()
+
+
+# -- the evidence library ------------------------------------------------------------------------
+
+EVIDENCE_KIND = "evidence"
+
+
+def evidence_text(evidence: Any) -> str:
+    """What an evaluation says about itself in the export (it holds no summary text): its
+    themes, cross-cutting themes, projects, scope, and the places it covers."""
+    return "\n".join(
+        part
+        for part in [
+            "; ".join(evidence.themes),
+            "; ".join(evidence.crosscutting),
+            evidence.projects,
+            "; ".join(evidence.scope),
+            "; ".join(evidence.countries_as_written),
+            "; ".join(evidence.offices),
+        ]
+        if part
+    )
+
+
+def evidence_document(evidence: Any) -> dict:
+    countries = list(evidence.countries.all())
+    languages = evidence.languages or ([evidence.language_id] if evidence.language_id else [])
+    return {
+        "kind": EVIDENCE_KIND,
+        "object_id": evidence.pk,
+        "title": evidence.title,
+        "body": evidence_text(evidence),
+        "language": evidence.language_id or "en",
+        "sort_date": evidence.published_on
+        or (dt.date(evidence.year, 1, 1) if evidence.year else None),
+        "facets": {
+            # Suggested and confirmed alike: a search by objective finds the evaluations the
+            # tagger placed there, and the page says which are machine-suggested.
+            "objective": [t.objective.number for t in evidence.tags.all()],
+            "country": [c.iso3 for c in countries],
+            "region": _regions(countries),
+            "language": languages,
+            "year": [evidence.year] if evidence.year else [],
+        },
+    }
+
+
+def _evidence_indexable(ids: Iterable[int]) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(pk__in=list(ids)).prefetch_related(
+        Prefetch("countries", queryset=countries_with_regions()),
+        Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective")),
+    )
+
+
+def evidence_reindex(evidence: Evidence) -> None:
+    search_services.document_upsert(**evidence_document(_evidence_indexable([evidence.pk]).get()))
+
+
+def evidence_index_new(records: list[Evidence]) -> int:
+    ids = [e.pk for e in records]
+    documents = (evidence_document(e) for e in _evidence_indexable(ids).iterator(chunk_size=500))
+    return search_services.documents_bulk_add(
+        progress.track(documents, _("indexing"), total=len(ids))
+    )
+
+
+def evidence_reindex_all() -> int:
+    n = 0
+    for evidence in progress.track(
+        _evidence_indexable(Evidence.objects.values_list("pk", flat=True)),
+        _("re-indexing evidence"),
+    ):
+        search_services.document_upsert(**evidence_document(evidence))
         n += 1
     return n

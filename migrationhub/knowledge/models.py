@@ -25,7 +25,7 @@ TAG_FIELDS = (
 
 class Practice(TimeStampedModel):
     RESERVED_SLUGS = frozenset(
-        {"new", "mine", "review"}
+        {"new", "mine", "review", "evidence"}
     )  # fixed pages beside /practices/<slug>/ (core.slugs)
     DRAFT, SUBMITTED, IN_REVIEW = "draft", "submitted", "in_review"
     PUBLISHED, RETURNED, ARCHIVED = "published", "returned", "archived"
@@ -205,3 +205,94 @@ class ReviewDecision(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["assignment", "round"], name="one_decision_per_round")
         ]
+
+
+class Evidence(TimeStampedModel):
+    """A programme evaluation in the evidence library: what was evaluated, where, on which
+    themes, and where its report is, as its publisher lists it (`source`, `source_row`).
+
+    Records are curated (imported), never drafted on the platform. Their GCM objectives are
+    suggested by the tagger (`tagging.py`) and stay marked machine-suggested until a curator
+    confirms them (`EvidenceObjective.status`). Authors are not kept: many are persons."""
+
+    RESERVED_SLUGS = frozenset()
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    period_from = models.DateField(null=True, blank=True, help_text="As the source gives it.")
+    period_to = models.DateField(null=True, blank=True, help_text="As the source gives it.")
+    language = models.ForeignKey(
+        "taxonomy.Language",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first language of the report.",
+    )
+    languages = models.JSONField(default=list, blank=True, help_text="Language codes.")
+    countries = models.ManyToManyField("taxonomy.Country", blank=True, related_name="evidence")
+    countries_as_written = models.JSONField(
+        default=list, blank=True, help_text="Countries covered, as the source names them."
+    )
+    coverage = models.CharField(max_length=40, blank=True)
+    offices = models.JSONField(default=list, blank=True, help_text="IOM regional offices.")
+    themes = models.JSONField(default=list, blank=True, help_text="IOM thematic areas.")
+    crosscutting = models.JSONField(default=list, blank=True)
+    scope = models.JSONField(default=list, blank=True, help_text="Type of evaluation scope.")
+    timing = models.CharField(max_length=120, blank=True)
+    evaluator = models.CharField(max_length=60, blank=True, help_text="Type of evaluator.")
+    level = models.CharField(max_length=40, blank=True)
+    commissioner = models.CharField(max_length=300, blank=True)
+    donor = models.CharField(max_length=500, blank=True)
+    projects = models.TextField(blank=True, help_text="Projects evaluated.")
+    project_code = models.CharField(max_length=200, blank=True)
+    documents = models.JSONField(default=list, blank=True, help_text="[{url, label}]")
+    has_executive_summary = models.BooleanField(default=False)
+    has_lessons = models.BooleanField(default=False)
+    has_management_response = models.BooleanField(default=False)
+    source = models.CharField(max_length=300)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    objectives = models.ManyToManyField(
+        "taxonomy.Objective", through="EvidenceObjective", blank=True, related_name="evidence"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def report_url(self) -> str:
+        return self.documents[0]["url"] if self.documents else ""
+
+
+class EvidenceObjective(models.Model):
+    """A GCM objective of an evaluation: suggested by the tagger with its confidence, or
+    confirmed by a curator (who, when). Only confirmed ones count as curated tags."""
+
+    SUGGESTED, CONFIRMED = "suggested", "confirmed"
+    STATUSES = [(SUGGESTED, _("Machine-suggested")), (CONFIRMED, _("Confirmed by a curator"))]
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="tags")
+    objective = models.ForeignKey("taxonomy.Objective", on_delete=models.PROTECT, related_name="+")
+    confidence = models.FloatField(default=0.0)
+    status = models.CharField(max_length=10, choices=STATUSES, default=SUGGESTED)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "objective"], name="unique_evidence_tag")
+        ]
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.CONFIRMED

@@ -71,3 +71,16 @@ def require_translation_reviewer(user: Any, practice: Practice) -> None:
                 "involved review translations."
             )
         )
+
+
+def can_curate_evidence(user: Any) -> bool:
+    """Curators of the evidence library (confirm or remove the tagger's suggestions): platform
+    admins and internal reviewers."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        is_platform_admin(user) or is_internal_reviewer(user)
+    )
+
+
+def require_curator(user: Any) -> None:
+    if not can_curate_evidence(user):
+        raise PermissionDenied(_("Only curators of the evidence library may do this."))

@@ -2,10 +2,12 @@
 prefetched so templates and API schemas cannot trigger N+1 queries."""
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +15,21 @@ from migrationhub.accounts import selectors as account_selectors
 from migrationhub.accounts.permissions import is_internal_reviewer, is_platform_admin
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
-from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
+from migrationhub.search.faceted import KIND_FACET, Facet, FacetedResult, FacetedSearch
+from migrationhub.search.selectors import index_terms, search, similar_documents
+from migrationhub.taxonomy.selectors import area_list, objective_list, principle_list
 
-from . import freshness
-from .indexing import KIND
-from .models import TAG_FIELDS, Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
+from . import freshness, tagging
+from .indexing import EVIDENCE_KIND, KIND, evidence_text
+from .models import (
+    TAG_FIELDS,
+    Evidence,
+    EvidenceObjective,
+    Practice,
+    PracticeTranslation,
+    ReviewAssignment,
+    ReviewDecision,
+)
 
 
 def practice_queryset() -> QuerySet[Practice]:
@@ -57,6 +69,7 @@ PRACTICE_SEARCH = FacetedSearch(
         Facet("year", _("Year"), newest_first=True),
     ),
     load=lambda ids: practice_summary_queryset().in_bulk(ids),
+    semantic=True,
 )
 
 
@@ -255,3 +268,287 @@ def practice_review_facts() -> dict[str, list[tuple[Any, ...]]]:
 
 
 # -- the evidence library ------------------------------------------------------------------------
+
+
+def evidence_queryset() -> QuerySet[Evidence]:
+    return Evidence.objects.select_related("language").prefetch_related(
+        "countries",
+        Prefetch(
+            "tags",
+            queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
+        ),
+    )
+
+
+def evidence_summary_queryset() -> QuerySet[Evidence]:
+    """What lists show: title, year, countries, objectives (with their status)."""
+    return Evidence.objects.select_related("language").prefetch_related(
+        "countries",
+        Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective")),
+    )
+
+
+def evidence_get(slug: str) -> Evidence | None:
+    return evidence_queryset().filter(slug=slug).first()
+
+
+def evidence_slugs() -> set[str]:
+    return set(Evidence.objects.values_list("slug", flat=True))
+
+
+def evidence_count() -> int:
+    return Evidence.objects.count()
+
+
+def evidence_list_for_objective(number: int) -> QuerySet[Evidence]:
+    """Evaluations tagged with objective `number`, confirmed ones first."""
+    return (
+        evidence_summary_queryset()
+        .filter(tags__objective__number=number)
+        .order_by("-tags__status", "-year", "title")
+        .distinct()
+    )
+
+
+def evidence_list_for_country(iso3: str) -> QuerySet[Evidence]:
+    return evidence_summary_queryset().filter(countries__iso3=iso3).order_by("-year", "title")
+
+
+def objective_pk(number: int) -> int:
+    """The primary key of GCM objective `number` (the tagger speaks in numbers)."""
+    return _objective_pks()[number]
+
+
+@functools.lru_cache(maxsize=1)
+def _objective_pks() -> dict[int, int]:
+    return {o.number: o.pk for o in objective_list()}
+
+
+EVIDENCE_KIND_LABELS = {KIND: _("Practices"), EVIDENCE_KIND: _("Evaluations (evidence)")}
+
+LIBRARY_SEARCH = FacetedSearch(
+    kind=KIND,
+    more_kinds={EVIDENCE_KIND: lambda ids: evidence_summary_queryset().in_bulk(ids)},
+    facets=(
+        Facet("kind", _("Kind"), labels=EVIDENCE_KIND_LABELS, index=KIND_FACET),
+        *PRACTICE_SEARCH.facets,
+    ),
+    load=lambda ids: practice_summary_queryset().in_bulk(ids),
+    semantic=True,
+)
+
+
+def library_search(
+    query: str | None,
+    filters: dict[str, list[str]],
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    tags: tuple[str, ...] = TAG_FIELDS,
+) -> FacetedResult:
+    """Published practices and evaluations matching `query` and `filters` (the practice page:
+    its `kind` facet tells them apart), ranked together."""
+    load = None if tags == TAG_FIELDS else practice_summary_queryset(tags).in_bulk
+    return LIBRARY_SEARCH.run(query, filters, page=page, page_size=page_size, load=load)
+
+
+EVIDENCE_SEARCH = FacetedSearch(
+    kind=EVIDENCE_KIND,
+    facets=(
+        Facet("objective", _("GCM objective"), "objectives"),
+        Facet("region", _("Region"), "regions"),
+        Facet("country", _("Country"), "countries", upper=True),
+        Facet("language", _("Language"), "languages"),
+        Facet("year", _("Year"), newest_first=True),
+    ),
+    load=lambda ids: evidence_summary_queryset().in_bulk(ids),
+    semantic=True,
+)
+
+
+def evidence_search(
+    query: str | None, filters: dict[str, list[str]], *, page: int = 1, page_size: int = 20
+) -> FacetedResult:
+    """Evaluations matching `query` and `filters`, ranked, with facet counts (the API)."""
+    return EVIDENCE_SEARCH.run(query, filters, page=page, page_size=page_size)
+
+
+# -- suggested tags and duplicates (tagging.py) --------------------------------------------------
+
+_TAGGER: dict[str, Any] = {}
+
+
+def _tagger_version() -> tuple[Any, ...]:
+    practices = Practice.objects.filter(status=Practice.PUBLISHED).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    confirmed = EvidenceObjective.objects.filter(status=EvidenceObjective.CONFIRMED).aggregate(
+        n=Count("pk"), last=Max("confirmed_at")
+    )
+    return (practices["n"], practices["last"], confirmed["n"], confirmed["last"])
+
+
+def tagging_prior() -> list[tagging.Example]:
+    """The official texts of the vocabularies as examples of their own tag, in every language
+    they are written in: a tag no curated record has yet can still be suggested."""
+    examples = []
+    for objective in objective_list().prefetch_related("actions"):
+        code = {"objectives": [str(objective.number)]}
+        actions = " ".join(a.text for a in objective.actions.all())
+        examples.append(tagging.Example(f"{objective.title}\n{actions}", "en", code))
+        for language, name in (objective.names or {}).items():
+            if language != "en" and name:
+                examples.append(tagging.Example(name, language.split("-")[0], code))
+    for principle in principle_list():
+        code = {"principles": [principle.code]}
+        examples.append(tagging.Example(f"{principle.title}\n{principle.description}", "en", code))
+        for language, name in (principle.names or {}).items():
+            if language != "en" and name:
+                examples.append(tagging.Example(name, language.split("-")[0], code))
+    for area in area_list():
+        code = {"areas": [area.code]}
+        for language, name in {"en": area.title, **(area.names or {})}.items():
+            if name:
+                examples.append(tagging.Example(name, language.split("-")[0], code))
+    return examples
+
+
+def practice_text(practice: Practice) -> str:
+    """What the tagger reads of a practice."""
+    return "\n".join(
+        p for p in (practice.title, practice.summary, practice.body, practice.results) if p
+    )
+
+
+def tagging_examples() -> list[tagging.Example]:
+    """The curated records with their tags: published practices (objectives, principles,
+    areas) and evaluations with curator-confirmed objectives."""
+    examples = []
+    practices = (
+        practice_summary_queryset(("objectives", "principles", "areas"))
+        .filter(status=Practice.PUBLISHED)
+        .defer("provenance", "source")
+    )
+    for p in practices.order_by("pk").iterator(chunk_size=1000):
+        examples.append(
+            tagging.Example(
+                practice_text(p),
+                p.language_id,
+                {
+                    "objectives": [str(o.number) for o in p.objectives.all()],
+                    "principles": [x.code for x in p.principles.all()],
+                    "areas": [a.code for a in p.areas.all()],
+                },
+                key=f"{KIND}:{p.slug}",
+            )
+        )
+    confirmed = (
+        evidence_summary_queryset().filter(tags__status=EvidenceObjective.CONFIRMED).distinct()
+    )
+    for e in confirmed:
+        examples.append(
+            tagging.Example(
+                f"{e.title}\n{evidence_text(e)}",
+                e.language_id or "en",
+                {"objectives": [str(t.objective.number) for t in e.tags.all() if t.is_confirmed]},
+            )
+        )
+    return examples
+
+
+def tagger() -> tagging.Tagger:
+    """The tagger fitted on the curated records, refitted in this process when they change."""
+    version = _tagger_version()
+    cached = _TAGGER.get("current")
+    if cached is None or cached[0] != version:
+        fitted = tagging.Tagger.fit([*tagging_prior(), *tagging_examples()], index_terms)
+        _TAGGER["current"] = cached = (version, fitted)
+    return cached[1]
+
+
+@dataclass(frozen=True)
+class DraftAdvice:
+    """What the submitter of a draft is offered: tags to confirm, and records it may repeat."""
+
+    objectives: list[tagging.Suggestion]
+    principles: list[tagging.Suggestion]
+    areas: list[tagging.Suggestion]
+    duplicates: list[tuple[Any, float]]  # (practice or evaluation, similarity)
+
+
+DUPLICATE_SIMILARITY = 0.6  # cosine of analysed wording above which a draft may repeat a record
+
+
+def draft_advice(
+    title: str, summary: str, body: str = "", language: str = "en", *, exclude: int | None = None
+) -> DraftAdvice:
+    """Suggested GCM objectives, guiding principles and areas for a draft, with their
+    confidence; and the published records (practices, evaluations) whose wording is very close
+    to it (the duplicate warning), found by the search engine and compared term by term.
+    `exclude`: the draft's own id."""
+    text = "\n".join(p for p in (title, summary, body) if p)
+    fitted = tagger()
+    advice = DraftAdvice(
+        objectives=[s for s in fitted.suggest(text, language, k=3) if s.confidence >= 0.1],
+        principles=[
+            s
+            for s in fitted.suggest(text, language, vocabulary="principles", k=2)
+            if s.confidence >= 0.2
+        ],
+        areas=[
+            s
+            for s in fitted.suggest(text, language, vocabulary="areas", k=2)
+            if s.confidence >= 0.2
+        ],
+        duplicates=[],
+    )
+    if not title.strip():
+        return advice
+    hits = search(
+        f"{title} {summary}"[:500], kinds=[KIND, EVIDENCE_KIND], limit=5, match="some"
+    ).hits
+    practices = practice_summary_queryset(()).in_bulk([h.object_id for h in hits if h.kind == KIND])
+    evidence = Evidence.objects.in_bulk([h.object_id for h in hits if h.kind == EVIDENCE_KIND])
+    for hit in hits:
+        if hit.kind == KIND:
+            record: Any = practices.get(hit.object_id)
+            if record is None or record.pk == exclude:
+                continue
+            other = practice_text(record)
+            other_language = record.language_id
+        else:
+            record = evidence.get(hit.object_id)
+            if record is None:
+                continue
+            other = f"{record.title}\n{evidence_text(record)}"
+            other_language = record.language_id or "en"
+        score = tagging.similarity(text, other, language, other_language, index_terms)
+        if score >= DUPLICATE_SIMILARITY:
+            advice.duplicates.append((record, round(score, 2)))
+    advice.duplicates.sort(key=lambda pair: -pair[1])
+    return advice
+
+
+@dataclass(frozen=True)
+class SimilarRecord:
+    kind: str  # "practice" or "evidence"
+    object: Any
+    score: float
+
+
+def similar_records(kind: str, object_id: int, *, limit: int = 5) -> list[SimilarRecord]:
+    """Published practices and evaluations most like the record (`kind`, `object_id`), by the
+    search engine's nearest neighbours (search.selectors.similar_documents)."""
+    found = similar_documents(kind, object_id, kinds=[KIND, EVIDENCE_KIND], limit=limit)
+    practices = practice_summary_queryset(()).in_bulk(
+        [d.object_id for d in found if d.kind == KIND]
+    )
+    evidence = evidence_summary_queryset().in_bulk(
+        [d.object_id for d in found if d.kind == EVIDENCE_KIND]
+    )
+    by_kind = {KIND: practices, EVIDENCE_KIND: evidence}
+    return [
+        SimilarRecord(d.kind, by_kind[d.kind][d.object_id], d.score)
+        for d in found
+        if d.object_id in by_kind.get(d.kind, {})
+    ]

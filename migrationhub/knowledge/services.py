@@ -30,8 +30,22 @@ from migrationhub.taxonomy.selectors import Resolver, resolve_one
 
 from . import permissions, review_rules, selectors
 from .errors import Code
-from .indexing import practice_reindex, practices_index_new
-from .models import TAG_FIELDS, Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
+from .indexing import (
+    evidence_index_new,
+    evidence_reindex,
+    evidence_text,
+    practice_reindex,
+    practices_index_new,
+)
+from .models import (
+    TAG_FIELDS,
+    Evidence,
+    EvidenceObjective,
+    Practice,
+    PracticeTranslation,
+    ReviewAssignment,
+    ReviewDecision,
+)
 
 VOCABULARY_FIELDS = TAG_FIELDS
 TITLE_MAX = 300
@@ -823,3 +837,227 @@ def practices_import_published(
         return published
 
     return run_import(records, validate=validate, write=write)
+
+
+# -- the evidence library ------------------------------------------------------------------------
+
+SUGGESTED_OBJECTIVES = 3  # the tagger's suggestions kept per evaluation
+MIN_CONFIDENCE = 0.1  # below this a suggestion is not worth a curator's look
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceRecord:
+    """One evaluation as an import reads it (`importers.EvidenceReader`): codes of the reference
+    vocabularies (ISO 3166 alpha-3 countries, language codes), the rest as the source says it."""
+
+    title: str
+    year: int | None = None
+    published_on: dt.date | None = None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    languages: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    countries_as_written: Sequence[str] = ()
+    coverage: str = ""
+    offices: Sequence[str] = ()
+    themes: Sequence[str] = ()
+    crosscutting: Sequence[str] = ()
+    scope: Sequence[str] = ()
+    timing: str = ""
+    evaluator: str = ""
+    level: str = ""
+    commissioner: str = ""
+    donor: str = ""
+    projects: str = ""
+    project_code: str = ""
+    documents: Sequence[dict[str, str]] = ()
+    has_executive_summary: bool = False
+    has_lessons: bool = False
+    has_management_response: bool = False
+
+
+def _suggest_objectives(tagger: Any, records: Sequence[Evidence]) -> list[EvidenceObjective]:
+    rows = []
+    for evidence in records:
+        text = f"{evidence.title}\n{evidence_text(evidence)}"
+        for s in tagger.suggest(text, evidence.language_id or "en", k=SUGGESTED_OBJECTIVES):
+            if s.confidence >= MIN_CONFIDENCE:
+                rows.append(
+                    EvidenceObjective(
+                        evidence=evidence,
+                        objective_id=selectors.objective_pk(int(s.code)),
+                        confidence=s.confidence,
+                    )
+                )
+    return rows
+
+
+def evidence_import(
+    *,
+    actor: Any,
+    records: Iterable[R],
+    convert: Callable[[R], EvidenceRecord] = _same,
+    source: str = "",
+) -> list[Evidence]:
+    """Add evaluations to the evidence library, all or none (platform admins, or the platform
+    itself loading the shipped export). Each gets the tagger's suggested GCM objectives, marked
+    machine-suggested until a curator confirms them. `source` names the file; each record keeps
+    its row number there."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("Only platform administrators import evidence."))
+    resolver = Resolver()
+
+    def validate(raw: R) -> tuple[EvidenceRecord, Any, list[Any]]:
+        record = convert(raw)
+        errors: dict[str, list[str]] = {}
+        language = None
+        if record.languages:
+            try:
+                language = resolver.one("languages", record.languages[0])
+            except ValidationFailed as exc:
+                errors.update(exc.fields)
+        countries: list[Any] = []
+        try:
+            countries = resolver.many("countries", record.countries)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+        return record, language, countries
+
+    def write(valid: list[tuple[EvidenceRecord, Any, list[Any]]]) -> list[Evidence]:
+        taken = selectors.evidence_slugs()
+        prepared = []
+        for number, (record, language, _countries) in enumerate(valid, start=1):
+            root = slug_root(f"{record.title} {record.year or ''}", fallback="evaluation")
+            slug = free_slug(root[:100], taken)
+            taken.add(slug)
+            prepared.append(
+                Evidence(
+                    slug=slug,
+                    language=language,
+                    source=source[:300],
+                    source_row=number if source else None,
+                    title=record.title,
+                    year=record.year,
+                    published_on=record.published_on,
+                    period_from=record.period_from,
+                    period_to=record.period_to,
+                    languages=list(record.languages),
+                    countries_as_written=list(record.countries_as_written),
+                    coverage=record.coverage,
+                    offices=list(record.offices),
+                    themes=list(record.themes),
+                    crosscutting=list(record.crosscutting),
+                    scope=list(record.scope),
+                    timing=record.timing,
+                    evaluator=record.evaluator,
+                    level=record.level,
+                    commissioner=record.commissioner,
+                    donor=record.donor,
+                    projects=record.projects,
+                    project_code=record.project_code,
+                    documents=[dict(d) for d in record.documents],
+                    has_executive_summary=record.has_executive_summary,
+                    has_lessons=record.has_lessons,
+                    has_management_response=record.has_management_response,
+                )
+            )
+        created = bulk_create_with_history(prepared, Evidence, default_user=_user(actor))
+        by_slug = {e.slug: e for e in created}
+        created = [by_slug[e.slug] for e in prepared]
+        through = Evidence.countries.through
+        through.objects.bulk_create(
+            [
+                through(evidence_id=e.pk, country_id=c.pk)
+                for e, (_r, _l, countries) in zip(created, valid, strict=True)
+                for c in countries
+            ],
+            batch_size=2000,
+        )
+        tags = _suggest_objectives(selectors.tagger(), created)
+        bulk_create_with_history(tags, EvidenceObjective, default_user=_user(actor))
+        audit.record_many(actor=actor, action="evidence.import", targets=list(created))
+        evidence_index_new(created)
+        page_cache.changed("practices")
+        return created
+
+    return run_import(records, validate=validate, write=write)
+
+
+def _evidence_tag(evidence: Evidence, objective: int) -> EvidenceObjective:
+    tag = (
+        EvidenceObjective.objects.select_for_update()
+        .filter(evidence=evidence, objective__number=objective)
+        .first()
+    )
+    if tag is None:
+        raise ValidationFailed(
+            _("Objective %(number)s is not suggested for this evaluation.") % {"number": objective},
+            fields={"objective": [_("not suggested")]},
+            code=Code.NOT_A_SUGGESTION,
+        )
+    return tag
+
+
+@transaction.atomic
+def evidence_objective_confirm(*, actor: Any, evidence: Evidence, objective: int) -> Evidence:
+    """A curator confirms a suggested GCM objective: it becomes a curated tag (and trains the
+    tagger). Confirming twice changes nothing."""
+    permissions.require_curator(actor)
+    tag = _evidence_tag(evidence, objective)
+    if tag.status != EvidenceObjective.CONFIRMED:
+        tag.status, tag.confirmed_by, tag.confirmed_at = (
+            EvidenceObjective.CONFIRMED,
+            actor,
+            timezone.now(),
+        )
+        audit.by(tag, actor)
+        tag.save()
+        audit.record(
+            actor=actor, action="evidence.confirm_objective", target=evidence, objective=objective
+        )
+        evidence_reindex(evidence)
+        page_cache.changed("practices")
+    return evidence
+
+
+@transaction.atomic
+def evidence_objective_reject(*, actor: Any, evidence: Evidence, objective: int) -> Evidence:
+    """A curator removes a suggested (or confirmed) GCM objective that does not fit."""
+    permissions.require_curator(actor)
+    tag = _evidence_tag(evidence, objective)
+    audit.by(tag, actor)
+    tag.delete()
+    audit.record(
+        actor=actor, action="evidence.reject_objective", target=evidence, objective=objective
+    )
+    evidence_reindex(evidence)
+    page_cache.changed("practices")
+    return evidence
+
+
+@transaction.atomic
+def evidence_objective_add(*, actor: Any, evidence: Evidence, objective: int) -> Evidence:
+    """A curator tags an evaluation with an objective the tagger did not suggest (confirmed)."""
+    permissions.require_curator(actor)
+    row = resolve_one("objectives", objective)
+    tag, created = EvidenceObjective.objects.get_or_create(
+        evidence=evidence,
+        objective=row,
+        defaults={
+            "status": EvidenceObjective.CONFIRMED,
+            "confirmed_by": actor,
+            "confirmed_at": timezone.now(),
+            "confidence": 0.0,
+        },
+    )
+    if not created and tag.status != EvidenceObjective.CONFIRMED:
+        return evidence_objective_confirm(actor=actor, evidence=evidence, objective=objective)
+    if created:
+        audit.record(
+            actor=actor, action="evidence.add_objective", target=evidence, objective=objective
+        )
+        evidence_reindex(evidence)
+        page_cache.changed("practices")
+    return evidence

@@ -8,6 +8,12 @@ urlpatterns = [
     path("new/", views.practice_create, name="create"),
     path("mine/", views.my_practices, name="mine"),
     path("review/", views.review_queue, name="review_queue"),
+    path("evidence/<slug:slug>/", views.evidence_detail, name="evidence"),
+    path(
+        "evidence/<slug:slug>/objectives/",
+        views.evidence_objectives,
+        name="evidence_objectives",
+    ),
     path("<slug:slug>/", views.practice_detail, name="detail"),
     path("<slug:slug>/edit/", views.practice_edit, name="edit"),
     path("<slug:slug>/submit/", views.practice_submit, name="submit"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from migrationhub.core.errors import ApplicationError, NotFound
@@ -15,6 +16,7 @@ from migrationhub.core.forms import add_service_errors
 from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, querystring_without_page
 from migrationhub.organisations.selectors import organisations_of
+from migrationhub.taxonomy.selectors import vocabulary_choices
 
 from . import permissions, selectors, services
 from .forms import (
@@ -25,7 +27,7 @@ from .forms import (
     TranslationForm,
     TranslationReviewForm,
 )
-from .models import Practice
+from .models import Evidence, Practice
 
 PAGE_SIZE = 20
 
@@ -38,8 +40,8 @@ PAGE_SIZE = 20
     vary=("HX-Request", "HX-Boosted", "HX-History-Restore-Request"),
 )
 def practice_list(request: HttpRequest) -> HttpResponse:
-    filters = selectors.PRACTICE_SEARCH.filters_from(request.GET)
-    result = selectors.practice_search(
+    filters = selectors.LIBRARY_SEARCH.filters_from(request.GET)
+    result = selectors.library_search(
         request.GET.get("q"),
         filters,
         page=page_number(request.GET),
@@ -89,6 +91,9 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "decision_form": DecisionForm(),
         "translation_form": TranslationForm() if can_edit else None,
         "public_translations": public_translations,
+        "similar": selectors.similar_records(selectors.KIND, practice.pk)
+        if practice.status == Practice.PUBLISHED
+        else [],
         "pending_translations": pending,
         "translation_reviews": [TranslationReviewForm.for_translation(t) for t in pending]
         if can_review_translations
@@ -111,6 +116,11 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     if not orgs:
         messages.info(request, _("Join or register an organisation before submitting a practice."))
         return redirect("organisations:create")
+    if _advising(request):
+        data, advice = _advice(request)
+        form = PracticeForm(data, user_organisations=orgs)
+        context = {"form": form, "creating": True, "advice": advice}
+        return render(request, "knowledge/practice_form.html", context)
     form = PracticeForm(request.POST or None, user_organisations=orgs, initial={"language": "en"})
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.slug == form.cleaned_data["organisation"])
@@ -145,9 +155,17 @@ def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
         services.PracticeFields.of(practice),
         practice.organisation.slug if practice.organisation else "",
     )
-    form = PracticeForm(request.POST or None, initial=initial, user_organisations=owner)
+    advice = None
+    if _advising(request):
+        data, advice = _advice(request, practice)
+        form = PracticeForm(data, initial=initial, user_organisations=owner)
+    else:
+        form = PracticeForm(request.POST or None, initial=initial, user_organisations=owner)
     form.fields["organisation"].disabled = True
     form.fields["organisation"].required = False
+    if advice is not None:
+        context = {"form": form, "practice": practice, "advice": advice}
+        return render(request, "knowledge/practice_form.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             services.practice_update(
@@ -164,6 +182,55 @@ def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("knowledge:detail", slug=practice.slug)
     return render(request, "knowledge/practice_form.html", {"form": form, "practice": practice})
+
+
+def _advising(request: HttpRequest) -> bool:
+    return request.method == "POST" and ("advise" in request.POST or "apply" in request.POST)
+
+
+ADVISED = (
+    ("objectives", _lazy("GCM objectives")),
+    ("principles", _lazy("Guiding principles")),
+    ("areas", _lazy("Areas of cooperation")),
+)
+
+
+def _advice(request: HttpRequest, practice: Practice | None = None) -> tuple[Any, dict[str, Any]]:
+    """The draft as typed, with the tagger's suggestions and the duplicate warning; "apply"
+    ticks the suggested tags in the form (nothing is saved until the submitter saves)."""
+    data = request.POST.copy()
+    advice = selectors.draft_advice(
+        data.get("title", "")[:300],
+        data.get("summary", "")[:5000],
+        data.get("body", "")[:20000],
+        data.get("language") or "en",
+        exclude=practice.pk if practice else None,
+    )
+    choices = vocabulary_choices()
+    groups = []
+    for name, title in ADVISED:
+        labels = dict(choices[name])
+        found = getattr(advice, name)
+        if "apply" in request.POST:
+            data.setlist(name, list(dict.fromkeys([*data.getlist(name), *(s.code for s in found)])))
+        groups.append(
+            {
+                "title": title,
+                "items": [
+                    {"label": labels.get(s.code, s.code), "percent": round(100 * s.confidence)}
+                    for s in found
+                ],
+            }
+        )
+    duplicates = [
+        {
+            "record": record,
+            "similarity": round(100 * score),
+            "evidence": isinstance(record, Evidence),
+        }
+        for record, score in advice.duplicates
+    ]
+    return data, {"groups": groups, "duplicates": duplicates, "applied": "apply" in request.POST}
 
 
 def _action(request: HttpRequest, slug: str, action: Any, success: str) -> HttpResponse:
@@ -335,3 +402,42 @@ def my_practices(request: HttpRequest) -> HttpResponse:
             "organisations": organisations_of(request.user),
         },
     )
+
+
+@cached_page("practices", "taxonomy")
+def evidence_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    evidence = selectors.evidence_get(slug)
+    if evidence is None:
+        raise Http404(_("No such evaluation."))
+    context = {
+        "evidence": evidence,
+        "can_curate": permissions.can_curate_evidence(request.user),
+        "similar": selectors.similar_records(selectors.EVIDENCE_KIND, evidence.pk),
+    }
+    return render(request, "knowledge/evidence_detail.html", context)
+
+
+@login_required
+@require_POST
+def evidence_objectives(request: HttpRequest, slug: str) -> HttpResponse:
+    """A curator confirms, removes or adds a GCM objective of an evaluation."""
+    evidence = selectors.evidence_get(slug)
+    if evidence is None:
+        raise Http404(_("No such evaluation."))
+    action = request.POST.get("action", "")
+    number = request.POST.get("objective", "")
+    actions = {
+        "confirm": services.evidence_objective_confirm,
+        "reject": services.evidence_objective_reject,
+        "add": services.evidence_objective_add,
+    }
+    if action not in actions or not (number.isascii() and number.isdigit()) or len(number) > 3:
+        messages.error(request, _("Choose an objective and an action."))
+        return redirect("knowledge:evidence", slug=evidence.slug)
+    try:
+        actions[action](actor=request.user, evidence=evidence, objective=int(number))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The evaluation's objectives are updated."))
+    return redirect("knowledge:evidence", slug=evidence.slug)

@@ -22,6 +22,9 @@ from migrationhub.taxonomy.selectors import vocabulary_choices
 
 from .backends import Hit
 from .selectors import search, spelling_suggestions
+from .services import KIND_FACET
+
+__all__ = ["KIND_FACET", "Facet", "FacetedResult", "FacetedSearch"]
 
 FOLD_AFTER = 8  # values after the eighth fold under "More" in the filters
 
@@ -37,6 +40,13 @@ class Facet:
     newest_first: bool = False  # order values by value, descending (years), not by count
     upper: bool = False  # codes written in capitals (ISO 3166): accept any case
     labels: Mapping[str, Any] = field(default_factory=dict)  # fixed labels, without a vocabulary
+    # The index's facet when it is not `name`: KIND_FACET makes this the kind of record, for a
+    # list of several kinds (`FacetedSearch.more_kinds`).
+    index: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.index or self.name
 
 
 @dataclass
@@ -105,6 +115,9 @@ class FacetedResult:
     match: str = "all"
     all_words: int = 0
     suggestions: list[Suggestion] = field(default_factory=list)  # when nothing was found
+    # Matches of the kinds listed beside the main one (`FacetedSearch.more_kinds`), counted
+    # when the list declares a kind facet.
+    other_kinds: int = 0
 
     @property
     def total(self) -> int:
@@ -164,10 +177,32 @@ class FacetedSearch:
     # second, and so on, each group in its own order (relevance, or newest first); e.g. the
     # directory lists verified organisations first. Every document must have one of the values.
     tiers: tuple[str, tuple[str, ...]] | None = None
+    # Other kinds of record listed beside `kind`, each with its loader (ids -> objects); a facet
+    # with index=KIND_FACET lets the visitor choose among them.
+    more_kinds: Mapping[str, Callable[[list[int]], Mapping[int, Any]]] = field(default_factory=dict)
+    # Hybrid ranking (lexical and sentence vectors, ADR 0008) for a query, where vectors exist.
+    semantic: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.facets)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [self.kind, *self.more_kinds]
+
+    def _scope(self, chosen: Mapping[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
+        """The kinds to search and the index filters, from the chosen values of each facet."""
+        kinds = self.kinds
+        filters: dict[str, list[str]] = {}
+        for facet in self.facets:
+            values = list(chosen.get(facet.name, []))
+            if facet.index == KIND_FACET:
+                if values:
+                    kinds = [k for k in kinds if k in values] or ["~none"]
+            elif values:
+                filters[facet.key] = values
+        return kinds, filters
 
     def filters_from(self, params: QueryDict | Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
         """The chosen values of each facet, from a query string (repeated parameters) or a
@@ -196,13 +231,15 @@ class FacetedSearch:
         when a caller shows less of them than the declaration's loader reads)."""
         page, page_size = clamp(page, page_size)
         chosen = {name: list(filters.get(name, [])) for name in self.names}
+        kinds, index_filters = self._scope(chosen)
         result = search(
             query,
-            kinds=[self.kind],
-            filters=chosen,
-            facets=self.names,
+            kinds=kinds,
+            filters=index_filters,
+            facets=tuple(f.key for f in self.facets),
             limit=0 if self.tiers else page_size,
             offset=(page - 1) * page_size,
+            semantic=self.semantic and not self.tiers,
         )
         if self.tiers:
             hits, grouped = self._tiered_hits(
@@ -213,14 +250,23 @@ class FacetedSearch:
             else:  # an index written before the facet existed: untiered until search-rebuild
                 result.hits = search(
                     query,
-                    kinds=[self.kind],
-                    filters=chosen,
+                    kinds=kinds,
+                    filters=index_filters,
                     limit=page_size,
                     offset=(page - 1) * page_size,
                     match=result.match,
                 ).hits
-        objects = (load or self.load)([h.object_id for h in result.hits])
-        items = [Result(objects[h.object_id], h) for h in result.hits if h.object_id in objects]
+        loaders = {self.kind: load or self.load, **self.more_kinds}
+        objects = {
+            kind: loader([h.object_id for h in result.hits if h.kind == kind])
+            for kind, loader in loaders.items()
+            if any(h.kind == kind for h in result.hits)
+        }
+        items = [
+            Result(objects[h.kind][h.object_id], h)
+            for h in result.hits
+            if h.object_id in objects.get(h.kind, {})
+        ]
         choices = vocabulary_choices() if result.facets else {}
         views = []
         for facet in self.facets:
@@ -229,7 +275,7 @@ class FacetedSearch:
             selected = set(chosen[facet.name])
             values = [
                 FacetValue(v, labels.get(v, v), n, v in selected)
-                for v, n in result.facets.get(facet.name, [])
+                for v, n in result.facets.get(facet.key, [])
             ]
             present = {v.value for v in values}
             values += [FacetValue(v, labels.get(v, v), 0, True) for v in sorted(selected - present)]
@@ -245,6 +291,7 @@ class FacetedSearch:
             match=result.match,
             all_words=result.all_words,
             suggestions=self.suggestions(query, chosen, views) if not result.total else [],
+            other_kinds=sum(n for k, n in result.facets.get(KIND_FACET, []) if k != self.kind),
         )
 
     def suggestions(
@@ -254,13 +301,15 @@ class FacetedSearch:
         the same search without each of its filters (and without any), where that finds
         something. Never a dead end unless the index holds nothing like it."""
         found: list[Suggestion] = []
-        for text, count in spelling_suggestions(query, kinds=[self.kind], filters=dict(chosen)):
+        kinds, index_filters = self._scope(chosen)
+        for text, count in spelling_suggestions(query, kinds=kinds, filters=index_filters):
             found.append(Suggestion("spelling", text, text, _non_empty(chosen), count))
         titles = {v.name: v for v in views}
         chosen_pairs = [(name, value) for name, values in chosen.items() for value in values]
         for name, value in chosen_pairs[:8]:
             broader = {n: [v for v in vs if (n, v) != (name, value)] for n, vs in chosen.items()}
-            count = search(query, kinds=[self.kind], filters=broader, limit=0).total
+            broader_kinds, broader_filters = self._scope(broader)
+            count = search(query, kinds=broader_kinds, filters=broader_filters, limit=0).total
             if count:
                 view = titles.get(name)
                 label = (
@@ -273,7 +322,7 @@ class FacetedSearch:
                     Suggestion("filter", f"{title}: {label}", query, _non_empty(broader), count)
                 )
         if len(chosen_pairs) > 1:
-            count = search(query, kinds=[self.kind], limit=0).total
+            count = search(query, kinds=self.kinds, limit=0).total
             if count:
                 found.append(Suggestion("filter", _("all filters"), query, {}, count))
         return found

@@ -88,3 +88,29 @@ class IndexState(models.Model):
 
     class Meta:
         db_table = "search_index_state"
+
+
+class DocumentVector(models.Model):
+    """A document's sentence vector (`embedding.py`): float32 little-endian bytes, the same on
+    both databases, with the model that computed it. Written after the document's transaction
+    commits, by a background task (`tasks.vectors_compute`) or `migrationhub search-vectors`;
+    a document whose text changed has none until then (lexical search still finds it)."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    model = models.CharField(max_length=40)
+    vector = models.BinaryField()
+
+    class Meta:
+        db_table = "search_vector"
+
+
+class VectorState(models.Model):
+    """The one row saying which vectors a process's in-memory index must hold: `version`
+    changes (to a random number) on every vector write or removal, as the facet bitsets'."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_vector_state"

@@ -5,14 +5,15 @@ indexed; and what to suggest when a search finds nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import translation
 
-from . import analysis
+from . import analysis, embedding, vectors
 from .backends import SearchResult, backend_for
-from .query import closest, parse
+from .query import ParsedQuery, closest, parse
 
 SUGGESTIONS = 3  # spelling suggestions offered for a query that found nothing
 
@@ -33,6 +34,7 @@ def search(
     offset: int = 0,
     match: str | None = None,
     language: str | None = None,
+    semantic: bool = False,
 ) -> SearchResult:
     """Rank documents matching `query` (all when empty, newest first), filtered by facet values
     (any value within a facet, every facet), with counts for `facets` over all matches.
@@ -40,16 +42,175 @@ def search(
     Every word of the query must match, unless fewer than `backends.base.FEW` documents have them
     all: then documents with any of the words are ranked too (`result.match == "some"`); `match`
     forces either ("all", "some"). Words are analysed for the interface `language` (default: the
-    active one) and the language the query's script shows (analysis.py)."""
-    return backend_for(connection).search(
-        parse(query, language or interface_language()),
+    active one) and the language the query's script shows (analysis.py).
+
+    `semantic`: hybrid ranking (ADR 0008) when an embedder is configured and vectors are
+    stored: the lexical ranking and the query's nearest vectors are fused (`hybrid`)."""
+    parsed = parse(query, language or interface_language())
+    backend = backend_for(connection)
+    options = {"kinds": kinds, "filters": filters or {}, "facets": facets, "match": match}
+    model = vectors.embedder() if semantic and not parsed.empty else None
+    index = vectors.index(model) if model is not None else None
+    if model is None or index is None or not len(index):
+        return backend.search(parsed, limit=limit, offset=offset, **options)
+    return hybrid(parsed, model, index, limit=limit, offset=offset, **options)
+
+
+RRF_DEPTH = 40
+"""How many of each ranking (lexical, vectors) are fused; past this, the lexical order goes on."""
+VECTOR_ONLY = 10
+"""At most this many documents the lexical search did not match join a result (the nearest)."""
+
+
+def _normal(text: str) -> str:
+    return " ".join(analysis.WORD.findall(text.casefold()))
+
+
+def hybrid(
+    parsed: ParsedQuery,
+    model: embedding.Embedder,
+    index: embedding.VectorIndex,
+    *,
+    kinds: Iterable[str],
+    filters: dict[str, list[str]],
+    facets: Iterable[str],
+    match: str | None,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    """Lexical and semantic rankings fused by reciprocal rank fusion, a document whose title is
+    the query first.
+
+    The head of the list (its first RRF_DEPTH documents) is the fusion of the lexical top
+    RRF_DEPTH and the RRF_DEPTH nearest vectors within the same kinds and filters, those at
+    least `model.threshold` similar; documents only the vectors found are added to the total
+    and the facet counts. Past the head, the lexical ranking goes on, without what the head
+    showed (it ranks them anyway, and returns them without highlighting)."""
+    backend = backend_for(connection)
+    facets = list(facets)
+    kinds = list(kinds)
+    lexical = backend.search(
+        parsed,
         kinds=kinds,
-        filters=filters or {},
+        filters=filters,
         facets=facets,
-        limit=limit,
-        offset=offset,
         match=match,
+        limit=RRF_DEPTH,
+        offset=0,
+        highlight=False,
     )
+    query_vector = model.embed([parsed.text])[0]
+    nearest = []
+    added = 0
+    for n in index.nearest(query_vector, RRF_DEPTH, allowed=backend.scope(kinds, filters)):
+        if n.similarity < model.threshold:
+            break
+        if (lexical.matched >> n.document_id) & 1:
+            nearest.append(n)
+        elif added < VECTOR_ONLY:  # a few the words missed: other languages, other wording
+            nearest.append(n)
+            added += 1
+    lexical_ids = [h.document_id for h in lexical.hits]
+    head = embedding.reciprocal_rank_fusion(lexical_ids, [n.document_id for n in nearest])
+    head = head[:RRF_DEPTH]
+    titles = _titles(head)
+    wanted = _normal(parsed.text)
+    head.sort(key=lambda d: _normal(titles.get(d, "")) != wanted)  # stable: exact titles first
+    # Documents the lexical search did not match at all (one past its top may be a match).
+    extra = [d for d in head if not (lexical.matched >> d) & 1]
+    total = lexical.total + len(extra)
+    counts = {facet: dict(values) for facet, values in lexical.facets.items()}
+    for facet, values in backend.facet_counts_of(facets, extra).items():
+        for value, n in values.items():
+            counts.setdefault(facet, {})[value] = counts.get(facet, {}).get(value, 0) + n
+    similarity = {n.document_id: n.similarity for n in nearest}
+    page_ids = head[offset : offset + limit]
+    if offset + limit > len(head):
+        shown = set(head)
+        skip = max(0, offset - len(head))
+        rest = backend.search(
+            parsed,
+            kinds=kinds,
+            filters=filters,
+            match=match,
+            limit=offset + limit,
+            offset=0,
+            highlight=False,
+        ).hits
+        following = [h.document_id for h in rest if h.document_id not in shown]
+        page_ids += following[skip : skip + limit - len(page_ids)]
+    hits = backend.highlight(parsed, [(d, similarity.get(d, 0.0)) for d in page_ids])
+    return SearchResult(
+        hits=hits,
+        total=total,
+        facets={
+            facet: sorted(values.items(), key=lambda item: (-item[1], item[0]))
+            for facet, values in counts.items()
+        },
+        match=lexical.match,
+        all_words=lexical.all_words,
+        words=lexical.words,
+    )
+
+
+def _titles(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        return {int(pk): title for pk, title in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class SimilarDocument:
+    document_id: int
+    kind: str
+    object_id: int
+    score: float
+
+
+def similar_documents(
+    kind: str, object_id: int, *, kinds: Iterable[str] = (), limit: int = 5
+) -> list[SimilarDocument]:
+    """The documents (within `kinds`) nearest to the document (`kind`, `object_id`): by their
+    vectors when the embedder is on and the document has one, else none."""
+    model = vectors.embedder()
+    if model is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, v.vector FROM search_document d JOIN search_vector v"
+            " ON v.document_id = d.id WHERE d.kind = %s AND d.object_id = %s AND v.model = %s",
+            [kind, object_id, model.name],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return []
+    document_id, data = int(row[0]), row[1]
+    index = vectors.index(model)
+    backend = backend_for(connection)
+    allowed = backend.scope(list(kinds), {}) if kinds else None
+    nearest = index.nearest(
+        embedding.from_bytes(data, model.dimensions), limit, allowed=allowed, exclude=document_id
+    )
+    ids = [n.document_id for n in nearest]
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, kind, object_id FROM search_document"
+            f" WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        rows = {int(pk): (k, int(o)) for pk, k, o in cursor.fetchall()}
+    return [
+        SimilarDocument(n.document_id, *rows[n.document_id], round(n.similarity, 3))
+        for n in nearest
+        if n.document_id in rows
+    ]
 
 
 def spelling_suggestions(
@@ -113,3 +274,9 @@ def _replace_word(text: str, word: str, replacement: str) -> str:
         if match.group().casefold() == word:
             return text[: match.start()] + replacement + text[match.end() :]
     return text
+
+
+def index_terms(text: str, language: str = "en") -> list[str]:
+    """`text` as the index analyses it (stemmed terms, stop words dropped, per script and
+    language): for apps that compare texts the way search does (e.g. knowledge's tagger)."""
+    return analysis.analyser(language).terms(text, {})

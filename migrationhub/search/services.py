@@ -18,9 +18,17 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from . import analysis, bitmaps, topk
+from . import analysis, bitmaps, embedding, topk, vectors
 from .backends import backend_for
-from .models import Document, DocumentFacet, FacetBitmap, IndexState, Term
+from .models import (
+    Document,
+    DocumentFacet,
+    DocumentVector,
+    FacetBitmap,
+    IndexState,
+    Term,
+    VectorState,
+)
 
 KIND_FACET = "~kind"  # the bitsets of document kinds; "~" keeps it apart from domain facet names
 Key = tuple[str, str]
@@ -119,6 +127,11 @@ def document_upsert(
         {key: [document.pk] for key in new - old}, {key: [document.pk] for key in old - new}
     )
     _terms_update(document.pk, previous, (title_terms, body_terms), words)
+    if previous is None or previous != (title_terms, body_terms) or created:
+        # The text changed: its vector is stale until the task computes the new one.
+        if DocumentVector.objects.filter(document=document).delete()[0]:
+            _vectors_changed()
+        _vectors_enqueue([document.pk])
     return document
 
 
@@ -131,7 +144,10 @@ def document_delete(*, kind: str, object_id: int) -> None:
     keys.add((KIND_FACET, kind))
     _bitmaps_update({}, {key: [document.pk] for key in keys})
     _terms_update(document.pk, (document.title_terms, document.body_terms), None, {})
+    had_vector = DocumentVector.objects.filter(document=document).exists()
     document.delete()
+    if had_vector:
+        _vectors_changed()
 
 
 # -- terms: document counts, champion lists, the index's figures ---------------------------------
@@ -331,6 +347,7 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
     """Insert many new documents at once (demo load, benchmarks). Rows as for document_upsert."""
     count = 0
     batch: list[dict[str, Any]] = []
+    new_ids: list[int] = []
     added: dict[Key, list[int]] = defaultdict(list)
     state = _state()
     terms = _TermsBuilder(state.documents, state.tokens)
@@ -362,6 +379,7 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
                 if (d.kind, d.object_id) in keys
             }
             docs = [by_key[(r["kind"], r["object_id"])] for r in batch]
+        new_ids.extend(d.pk for d in docs)
         facets = []
         deferred = _DEFERRED.get()
         for doc, row, (title_terms, body_terms) in zip(docs, batch, analysed, strict=True):
@@ -391,6 +409,7 @@ def documents_bulk_add(rows: Iterable[dict[str, Any]], batch_size: int = 2000) -
     if batch:
         flush()
     _bitmaps_update(added, {})
+    _vectors_enqueue(new_ids)
     if not _DEFERRED.get():
         terms.merge_into_terms()
         state.documents, state.tokens = terms.documents, terms.tokens
@@ -422,3 +441,78 @@ def bitmaps_rebuild() -> int:
         batch_size=200,
     )
     return len(ids)
+
+
+# -- vectors (semantic search, ADR 0008) ----------------------------------------------------------
+
+VECTOR_BATCH = 64
+
+
+def _vectors_changed() -> None:
+    """Tell every process that its in-memory vector index is stale (VectorState.version)."""
+    updated = VectorState.objects.filter(pk=1).update(version=secrets.randbits(62))
+    if not updated:
+        VectorState.objects.bulk_create(
+            [VectorState(pk=1, version=secrets.randbits(62))], ignore_conflicts=True
+        )
+
+
+def _vectors_enqueue(document_ids: list[int]) -> None:
+    """Compute the documents' vectors once the current transaction commits (a background task;
+    nothing when semantic search is off)."""
+    if not document_ids or vectors.embedder() is None:
+        return
+    from .tasks import vectors_compute
+
+    for start in range(0, len(document_ids), VECTOR_BATCH * 4):
+        chunk = document_ids[start : start + VECTOR_BATCH * 4]
+        transaction.on_commit(lambda chunk=chunk: vectors_compute.enqueue(chunk))
+
+
+def vectors_compute(document_ids: Iterable[int]) -> int:
+    """Compute and store the vectors of these documents (those still present) with the
+    configured embedder; returns how many. Each batch is its own short transaction: the model
+    runs outside any lock."""
+    model = vectors.embedder()
+    if model is None:
+        return 0
+    ids = sorted(set(document_ids))
+    done = 0
+    for start in range(0, len(ids), VECTOR_BATCH):
+        rows = list(
+            Document.objects.filter(pk__in=ids[start : start + VECTOR_BATCH]).values_list(
+                "pk", "title", "body"
+            )
+        )
+        if not rows:
+            continue
+        matrix = model.embed([embedding.document_text(t, b) for _, t, b in rows])
+        with transaction.atomic():
+            present = set(
+                Document.objects.filter(pk__in=[pk for pk, _, _ in rows]).values_list(
+                    "pk", flat=True
+                )
+            )
+            DocumentVector.objects.filter(document_id__in=present).delete()
+            DocumentVector.objects.bulk_create(
+                [
+                    DocumentVector(
+                        document_id=pk, model=model.name, vector=embedding.to_bytes(vector)
+                    )
+                    for (pk, _, _), vector in zip(rows, matrix, strict=True)
+                    if pk in present
+                ]
+            )
+            _vectors_changed()
+        done += len(present)
+    return done
+
+
+def vectors_missing(limit: int | None = None) -> list[int]:
+    """Documents without a vector of the configured model (new, changed, or another model's)."""
+    model = vectors.embedder()
+    if model is None:
+        return []
+    current = DocumentVector.objects.filter(model=model.name).values("document_id")
+    ids = Document.objects.exclude(pk__in=current).order_by("pk").values_list("pk", flat=True)
+    return list(ids[:limit] if limit else ids)

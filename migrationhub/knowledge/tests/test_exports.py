@@ -273,6 +273,7 @@ def _unpack(content: bytes, directory):
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert sorted(archive.namelist()) == [
             "datapackage.json",
+            "evidence.csv",
             "organisations.csv",
             "practices.csv",
         ]
@@ -295,7 +296,8 @@ def test_datapackage_validates_with_frictionless(reference, tmp_path):
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["sources"][0]["path"] == "https://hub.example.org"
-    practices, organisations = descriptor["resources"]
+    practices, evidence, organisations = descriptor["resources"]
+    assert evidence["path"] == "evidence.csv"
     assert practices["path"] == "practices.csv"
     assert practices["schema"]["primaryKey"] == ["slug"]
     assert practices["schema"]["foreignKeys"] == [
@@ -314,7 +316,8 @@ def test_datapackage_of_the_demo_content_validates(reference, tmp_path):
     # then
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert report.tasks[0].stats["rows"] >= 40
-    assert report.tasks[1].stats["rows"] >= 50
+    assert report.tasks[1].stats["rows"] == 734  # the evidence library
+    assert report.tasks[2].stats["rows"] >= 50
 
 
 def test_datapackage_schema_catches_a_broken_foreign_key_and_a_bad_code(reference, tmp_path):
@@ -419,6 +422,7 @@ def test_cli_writes_each_format_to_a_file_or_stdout(reference, tmp_path):
     assert hxl[2][0] == practice.slug
     assert json.loads(stdout.getvalue())["items"][0]["slug"] == practice.organisation.slug
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "evidence.csv",
         "organisations.csv",
         "practices.csv",
     ]

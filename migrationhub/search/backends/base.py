@@ -68,6 +68,7 @@ class SearchResult:
     match: str = ALL  # "some": fewer than FEW documents had every word; these have some of them
     all_words: int = 0  # how many matches have every word (when match == "some")
     words: list[str] = field(default_factory=list)  # the words searched, as typed
+    matched: int = 0  # the bitset of the matches (hybrid ranking tells added documents apart)
 
 
 class BitmapCache:
@@ -184,9 +185,12 @@ class Backend:
         limit=20,
         offset=0,
         match: str | None = None,
+        highlight: bool = True,
     ) -> SearchResult:
         """`match` forces all-word (ALL) or any-word (SOME) matching; by default any-word
-        matching takes over when fewer than FEW documents have every word."""
+        matching takes over when fewer than FEW documents have every word. Without
+        `highlight`, ranked hits carry only their document id and score (hybrid ranking
+        highlights the page it keeps)."""
         kinds = list(kinds)
         facets = list(dict.fromkeys(facets))
         filters = {
@@ -216,7 +220,7 @@ class Backend:
             if parsed.empty:
                 hits = self.newest_page(kinds, filters, limit, offset)
             else:
-                hits = self.ranked_page(parsed, found, total, limit, offset)
+                hits = self.ranked_page(parsed, found, total, limit, offset, highlight)
         return SearchResult(
             hits=hits,
             total=total,
@@ -224,6 +228,7 @@ class Backend:
             match=found.match,
             all_words=found.all_words if found.match == SOME else total,
             words=parsed.words,
+            matched=matched,
         )
 
     def matches(
@@ -245,7 +250,38 @@ class Backend:
             return Matches(every, ALL, every.bit_count(), documents=documents)
         return Matches(anyword, SOME, every.bit_count(), groups, documents)
 
-    def ranked_page(self, parsed, found: Matches, total: int, limit: int, offset: int) -> list[Hit]:
+    def scope(self, kinds=(), filters=None) -> int:
+        """The bitset of documents within `kinds` and `filters` (as `search` filters)."""
+        kinds = list(kinds)
+        filters = {
+            facet: [str(v) for v in values if v] for facet, values in (filters or {}).items()
+        }
+        filters = {facet: values for facet, values in filters.items() if values}
+        sets = CACHE.load(self.conn, [KIND_FACET, *filters])
+        by_kind = sets[KIND_FACET]
+        scope = (
+            bitmaps.union(by_kind[k] for k in kinds if k in by_kind)
+            if kinds
+            else bitmaps.union(by_kind.values())
+        )
+        for facet, values in filters.items():
+            scope &= bitmaps.union(sets[facet][v] for v in values if v in sets[facet])
+        return scope
+
+    def facet_counts_of(self, facets, ids) -> dict[str, dict[str, int]]:
+        """Per facet, per value, how many of the documents `ids` have it."""
+        if not ids or not facets:
+            return {}
+        bits = bitmaps.from_ids(list(ids))
+        sets = CACHE.load(self.conn, list(facets))
+        return {
+            facet: {v: n for v, b in values.items() if (n := (b & bits).bit_count())}
+            for facet, values in sets.items()
+        }
+
+    def ranked_page(
+        self, parsed, found: Matches, total: int, limit: int, offset: int, highlight: bool = True
+    ) -> list[Hit]:
         matched = found.bits
         if total <= RANK_ALL:
             ids = bitmaps.descending(matched)
@@ -258,6 +294,8 @@ class Backend:
             rest = matched & ~bitmaps.from_ids([i for i, _ in ranked])
             skip = max(0, offset - len(ranked))
             page += [(i, 0.0) for i in bitmaps.descending(rest, skip, limit - len(page))]
+        if not highlight:
+            return [Hit(i, "", 0, "", "", score) for i, score in page]
         return self.highlight(parsed, page)
 
     def candidates(self, parsed: ParsedQuery, found: Matches, needed: int) -> list[int]:

@@ -1,0 +1,173 @@
+"""Semantic search: the embedders, the exact index, rank fusion, vectors kept in step with the
+documents (background task, CLI), hybrid ranking and similar documents. On both databases, with
+the deterministic double (`HashingEmbedder`); the real model in one integration test."""
+
+import itertools
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from migrationhub.search import bitmaps, embedding, services, vectors
+from migrationhub.search.models import DocumentVector
+from migrationhub.search.selectors import search, similar_documents
+
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def hashing(settings):
+    settings.MIGRATIONHUB_EMBEDDER = "hashing"
+    return vectors.embedder()
+
+
+def index(title, body="", *, kind="practice", facets=None):
+    return services.document_upsert(
+        kind=kind, object_id=next(_ids), title=title, body=body, facets=facets or {}
+    )
+
+
+# -- pure parts ------------------------------------------------------------------------------
+
+
+def test_the_double_is_deterministic_and_unit_length():
+    model = embedding.HashingEmbedder()
+    a, b = model.embed(["Ethical recruitment of migrant workers", ""])
+    assert np.allclose(a, model.embed(["ethical RECRUITMENT of migrant workers"])[0])
+    assert abs(float(np.linalg.norm(a)) - 1) < 1e-5 and not b.any()
+
+
+def test_the_index_is_exact_and_honours_the_allowed_documents():
+    rng = np.random.default_rng(7)
+    matrix = embedding._unit(rng.normal(size=(500, 16)).astype(np.float32))
+    ids = list(range(1, 501))
+    built = embedding.VectorIndex(ids, matrix)
+    query = matrix[41]
+    expected = [ids[i] for i in np.argsort(-(matrix @ query))[:5]]
+    assert [n.document_id for n in built.nearest(query, 5)] == expected
+    odd = bitmaps.from_ids([i for i in ids if i % 2])
+    assert all(n.document_id % 2 for n in built.nearest(query, 20, allowed=odd))
+    assert 42 not in [n.document_id for n in built.nearest(query, 5, exclude=42)]
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    assert embedding.reciprocal_rank_fusion([1, 2, 3], [3, 4]) == [3, 1, 2, 4]
+    assert embedding.reciprocal_rank_fusion([], [5, 6]) == [5, 6]
+
+
+def test_vectors_round_trip_as_bytes():
+    vector = embedding.HashingEmbedder().embed(["remittances"])[0]
+    assert np.array_equal(embedding.from_bytes(embedding.to_bytes(vector), 64), vector)
+    with pytest.raises(ValueError):
+        embedding.from_bytes(b"\x00" * 12, 64)
+
+
+# -- kept in step ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_vectors_follow_writes_through_the_background_task(
+    hashing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = index("Zebra crossings near schools")
+    assert DocumentVector.objects.filter(document=document, model=hashing.name).exists()
+    before = vectors.version()
+    # a changed text drops the stale vector at once, and the task computes the new one
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.document_upsert(
+            kind="practice", object_id=document.object_id, title="Safer routes", body=""
+        )
+    assert not DocumentVector.objects.filter(document=document).exists()
+    assert vectors.version() != before
+    for callback in callbacks:
+        callback()
+    assert DocumentVector.objects.filter(document=document).exists()
+    # a deleted document leaves the index
+    services.document_delete(kind="practice", object_id=document.object_id)
+    assert len(vectors.index(hashing)) == 0
+
+
+@pytest.mark.django_db
+def test_the_cli_computes_missing_vectors(hashing):
+    index("Zebra crossings near schools")
+    index("Mobile remittances")
+    assert len(services.vectors_missing()) == 2
+    call_command("search_vectors")
+    assert services.vectors_missing() == []
+    assert len(vectors.index(hashing)) == 2
+
+
+# -- hybrid ranking --------------------------------------------------------------------------
+
+
+def _vectorised(hashing):
+    call_command("search_vectors")
+    return vectors.index(hashing)
+
+
+@pytest.mark.django_db
+def test_hybrid_adds_what_the_words_missed_and_counts_it(hashing):
+    zebra = index("Zebra crossings near schools", facets={"country": ["KEN"]})
+    index("Mobile remittances", facets={"country": ["GHA"]})
+    _vectorised(hashing)
+    # "zebrafish" is no prefix of "zebra": the words find nothing; the vectors share "zebra"
+    assert search("zebrafish").total == 0
+    result = search("zebrafish", semantic=True, facets=["country"])
+    assert [h.document_id for h in result.hits] == [zebra.pk]
+    assert result.total == 1 and dict(result.facets["country"]) == {"KEN": 1}
+    assert result.hits[0].title_html  # highlighted like any hit
+    # filters bind the vectors too
+    assert search("zebrafish", semantic=True, filters={"country": ["GHA"]}).total == 0
+
+
+@pytest.mark.django_db
+def test_an_exact_title_comes_first_and_pages_do_not_repeat(hashing):
+    for n in range(45):
+        index(f"Remittance corridor study {n}", "remittances remittances remittances")
+    exact = index("Remittances", "A short note.")
+    _vectorised(hashing)
+    first = search("remittances", semantic=True, limit=20)
+    assert first.hits[0].document_id == exact.pk
+    seen = []
+    for page in range(3):
+        seen += [
+            h.document_id
+            for h in search("remittances", semantic=True, limit=20, offset=20 * page).hits
+        ]
+    assert len(seen) == len(set(seen)) == first.total == 46
+
+
+@pytest.mark.django_db
+def test_similar_documents_by_vector(hashing):
+    a = index("Zebra crossings near schools", kind="practice")
+    b = index("Zebra crossings near hospitals", kind="evidence")
+    index("Mobile remittances", kind="practice")
+    _vectorised(hashing)
+    found = similar_documents("practice", a.object_id, kinds=["evidence"], limit=3)
+    assert [d.document_id for d in found] == [b.pk]
+    assert similar_documents("practice", 999_999) == []
+
+
+@pytest.mark.django_db
+def test_semantic_search_off_is_lexical(settings):
+    settings.MIGRATIONHUB_EMBEDDER = ""
+    index("Zebra crossings near schools")
+    assert vectors.embedder() is None
+    assert search("zebrafish", semantic=True).total == 0
+
+
+@pytest.mark.django_db
+def test_the_real_model_finds_an_english_text_from_an_arabic_query(settings):
+    """The production model, once: a need in Arabic finds the English practice that meets it,
+    which shares no word with it."""
+    settings.MIGRATIONHUB_EMBEDDER = "use"
+    wanted = index(
+        "Geolocation apps for families of migrants",
+        "Mobile applications help families locate relatives who migrated and lost contact.",
+    )
+    index("Remittance cost-comparison websites", "Compare the price of sending money home.")
+    index("Climate change and displacement", "Planned relocation of communities at risk.")
+    call_command("search_vectors")
+    result = search("مساعدة الأسر في العثور على أقارب مفقودين", semantic=True)
+    assert result.hits and result.hits[0].document_id == wanted.pk
