@@ -6,12 +6,15 @@ Two organisations are linked when both are active members of the same partnershi
 - **components**: groups of organisations connected through chains of partnerships; the
   largest is the core of cooperation, the others are islands;
 - **brokers**: betweenness centrality (Brandes 2001; the share of shortest paths between other
-  organisations that pass through one): who connects whom. Exact betweenness costs O(n·m)
-  (minutes at 5,000 organisations and 100,000 links), so beyond `EXACT_UP_TO` connected
-  organisations it is estimated from `SAMPLES` source organisations chosen with a fixed seed
-  (Brandes & Pich 2007, networkx's `k`), which ranks the top brokers the same way at a small
-  fraction of the cost (bench/review_bench.py compares both); paths count hops, not weights,
-  because a link is a link whether two organisations share one partnership or five;
+  organisations that pass through one): who connects whom. networkx's implementation visits
+  links one at a time in Python: exact, it takes minutes at 5,000 organisations and 100,000
+  links. Here the same algorithm runs a level of each breadth-first search at a time in numpy
+  (`_brandes`; equal to networkx's to rounding, tests/test_algorithms.py), exactly while the
+  whole computation fits `LINK_VISITS` link visits, else from as many source organisations as
+  fit (at least `SAMPLES`) drawn with a fixed seed and scaled up (Brandes & Pich 2007; networkx's
+  `k`), which ranks the top brokers as the exact measure does (bench/review_bench.py counts how
+  many of the exact top ten the estimate finds); paths count hops, not weights, because a link
+  is a link whether two organisations share one partnership or five;
 - **isolated organisations**: in the directory but in no partnership with anyone;
 - **links across governance levels and across stakeholder types** (whole-of-society,
   whole-of-government): the share of links between organisations of different levels, of
@@ -26,14 +29,17 @@ Nothing here reads the database: `selectors.py` feeds it plain rows.
 from __future__ import annotations
 
 import itertools
+import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
+import numpy as np
 
-EXACT_UP_TO = 600
-SAMPLES = 20
+LINK_VISITS = 10_000_000
+SAMPLES = 32
 SEED = 17
 
 
@@ -100,17 +106,79 @@ def graph(nodes: Sequence[Node], weights: Counter[tuple[int, int]]) -> nx.Graph:
     return g
 
 
+def _csr(g: nx.Graph) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """The graph as compressed sparse rows (both directions of every link)."""
+    order = list(g.nodes())
+    index = {n: i for i, n in enumerate(order)}
+    degree = np.fromiter((len(g[n]) for n in order), dtype=np.int64, count=len(order))
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(degree, out=indptr[1:])
+    indices = np.fromiter(
+        (index[m] for n in order for m in g[n]), dtype=np.int64, count=int(indptr[-1])
+    )
+    return order, indptr, indices
+
+
+def _brandes(indptr: np.ndarray, indices: np.ndarray, sources: Any) -> np.ndarray:
+    """Unnormalised betweenness (Brandes 2001, unweighted) accumulated over `sources`, one
+    breadth-first search per source done a level at a time with numpy: every link of a level is
+    handled in one vectorised step, so a search costs a few array passes over the links instead
+    of a Python loop per link (networkx's)."""
+    n = len(indptr) - 1
+    total = np.zeros(n)
+    degree = np.diff(indptr)
+    for s in sources:
+        dist = np.full(n, -1, dtype=np.int64)
+        sigma = np.zeros(n)
+        dist[s], sigma[s] = 0, 1.0
+        frontier = np.array([s], dtype=np.int64)
+        levels: list[tuple[np.ndarray, np.ndarray]] = []
+        depth = 0
+        while frontier.size:
+            counts = degree[frontier]
+            if not counts.sum():
+                break
+            starts = np.repeat(
+                indptr[frontier] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts
+            )
+            targets = indices[starts + np.arange(int(counts.sum()))]
+            origins = np.repeat(frontier, counts)
+            unseen = dist[targets] == -1
+            fresh = np.unique(targets[unseen])
+            dist[fresh] = depth + 1
+            forward = dist[targets] == depth + 1
+            v, w = origins[forward], targets[forward]
+            sigma += np.bincount(w, weights=sigma[v], minlength=n)
+            levels.append((v, w))
+            frontier = fresh
+            depth += 1
+        delta = np.zeros(n)
+        for v, w in reversed(levels):
+            delta += np.bincount(v, weights=sigma[v] / sigma[w] * (1.0 + delta[w]), minlength=n)
+        delta[s] = 0.0
+        total += delta
+    return total
+
+
 def betweenness(g: nx.Graph, *, samples: int | None = None) -> tuple[dict[int, float], bool]:
-    """Normalised betweenness of every connected node, and whether it is exact."""
+    """Normalised betweenness of every connected node (networkx's scale: the share of ordered
+    pairs of other nodes), and whether it is exact. Exact when every source fits the budget
+    (`LINK_VISITS`), else estimated from `samples` (or as many as the budget allows, at least
+    `SAMPLES`) sources drawn with a fixed seed and scaled by n / k, as networkx's `k` does."""
     core = g.subgraph([n for n, d in g.degree() if d > 0])
     n = core.number_of_nodes()
     if n == 0:
         return {}, True
-    k = samples if samples is not None else (None if n <= EXACT_UP_TO else SAMPLES)
-    if k is not None and k >= n:
-        k = None
-    scores = nx.betweenness_centrality(core, k=k, seed=SEED if k else None)
-    return scores, k is None
+    order, indptr, indices = _csr(core)
+    links = max(1, int(indptr[-1]))
+    k = samples if samples is not None else max(SAMPLES, LINK_VISITS // links)
+    exact = k >= n
+    sources = range(n) if exact else random.Random(SEED).sample(range(n), k)
+    raw = _brandes(indptr, indices, sources)
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    if not exact:
+        scale *= n / k
+    return {node: float(raw[i] * scale) for i, node in enumerate(order)}, exact
 
 
 def measures(

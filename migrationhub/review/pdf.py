@@ -53,8 +53,14 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
 def render(html: str, base_url: str = "") -> bytes:
     """HTML → PDF bytes, fetching nothing."""
     from weasyprint import HTML  # imported on first use: Pango loads slowly
+    from weasyprint.urls import URLFetcher
 
-    return bytes(HTML(string=html, base_url=base_url or None, url_fetcher=_refuse).write_pdf())
+    class Refuse(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return _refuse(url)
+
+    fetcher = Refuse(allowed_protocols=())
+    return bytes(HTML(string=html, base_url=base_url or None, url_fetcher=fetcher).write_pdf())
 
 
 def report_pdf(

@@ -220,3 +220,32 @@ def test_trends_count_new_records_reporting_and_inactive():
     # at the end of 2023: the 2021 partnership and pledge have never reported (24+ months)
     assert rows[3].inactive_share == 66.7
     assert rows[0].inactive_share == 0.0
+
+
+def test_betweenness_equals_networkx_exactly_on_random_graphs():
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(5)
+    for trial in range(8):
+        g = nx.gnm_random_graph(rng.randint(5, 60), rng.randint(4, 150), seed=trial)
+        g.add_node(999)  # an isolate
+        ours, exact = network.betweenness(g)
+        assert exact
+        core = g.subgraph([n for n, d in g.degree() if d > 0])
+        theirs = nx.betweenness_centrality(core)
+        assert set(ours) == set(theirs)
+        assert all(abs(ours[n] - theirs[n]) < 1e-9 for n in theirs), trial
+
+
+def test_sampled_betweenness_finds_the_bridge():
+    import networkx as nx
+
+    # two dense clusters joined through one organisation (500) and their two members beside it
+    g = nx.complete_graph(30)
+    g.add_edges_from((a, b) for a in range(100, 130) for b in range(a + 1, 130))
+    g.add_edges_from([(0, 500), (500, 100)])
+    scores, exact = network.betweenness(g, samples=12)
+    assert not exact
+    assert set(sorted(scores, key=scores.get)[-3:]) == {0, 100, 500}
