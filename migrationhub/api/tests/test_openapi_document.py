@@ -13,3 +13,28 @@ def test_every_operation_is_documented():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert operation.get("summary") or operation.get("description"), f"{method} {path}"
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI document names a schema by its class name: two apps' `OrganisationOut` would
+    silently become one component, and clients would validate one against the other's fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+    from pydantic import BaseModel
+
+    from migrationhub.api.router import api
+
+    api.get_openapi_schema()  # imports every router's schemas
+    by_name: dict[str, set[str]] = defaultdict(set)
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("migrationhub.") and ".tests" not in sub.__module__:
+                by_name[sub.__name__].add(f"{sub.__module__}.{sub.__qualname__}")
+            walk(sub)
+
+    walk(Schema)
+    walk(BaseModel)
+    shared = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert shared == {}
