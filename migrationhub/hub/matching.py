@@ -266,11 +266,11 @@ class OrganisationTable:
         lang_pos = {lang: i for i, lang in enumerate(self.languages)}
         self.lang = np.zeros((n, max(len(self.languages), 1)), dtype=bool)
         shape = (n, OBJECTIVES + 1)  # column o is objective o (column 0 unused)
-        self.objectives = np.zeros(shape, dtype=np.float32)
-        self.active = np.zeros(shape, dtype=np.float32)
-        self.completed = np.zeros(shape, dtype=np.float32)
-        self.inactive = np.zeros(shape, dtype=np.float32)
-        self.practices = np.zeros(shape, dtype=np.float32)
+        self.objectives = np.zeros(shape, dtype=np.float64)
+        self.active = np.zeros(shape, dtype=np.float64)
+        self.completed = np.zeros(shape, dtype=np.float64)
+        self.inactive = np.zeros(shape, dtype=np.float64)
+        self.practices = np.zeros(shape, dtype=np.float64)
         self.score = np.zeros(n, dtype=np.float64)
         self.load = np.zeros(n, dtype=np.float64)
         self.is_global = np.zeros(n, dtype=bool)
@@ -311,7 +311,7 @@ class OrganisationTable:
     ) -> dict[str, np.ndarray]:
         """Every component of every organisation, as arrays in table order."""
         n = len(self.rows)
-        wanted = np.zeros(OBJECTIVES + 1, dtype=np.float32)
+        wanted = np.zeros(OBJECTIVES + 1, dtype=np.float64)
         for o in request.objectives:
             if 0 < o <= OBJECTIVES:
                 wanted[o] = 1
@@ -390,19 +390,22 @@ class OrganisationTable:
         parts = self.components(request, text)
         score = sum(WEIGHTS[c] * parts[c] for c in COMPONENTS)
         assert isinstance(score, np.ndarray)
-        score = np.round(score, 6)
         if request.requester_id is not None and request.requester_id in self.index:
             score[self.index[request.requester_id]] = -1.0
         want = min(max(limit, pool), len(self.rows))
         if want < len(self.rows):
             top = np.argpartition(-score, want - 1)[:want]
+            # every organisation within rounding of the last place competes for it
+            top = np.nonzero(score >= score[top].min() - 1e-6)[0]
         else:
             top = np.arange(len(self.rows))
-        order = sorted(top.tolist(), key=lambda i: (-score[i], self.rows[i].id))
+        # scores are shown rounded to 6 places (Python's correctly rounded `round`, as the
+        # reference does); ties go by id
+        rounded = {i: round(float(score[i]), 6) for i in top.tolist() if score[i] >= 0}
+        order = sorted(rounded, key=lambda i: (-rounded[i], self.rows[i].id))[:want]
         return [
             _match(self.rows[i], float(score[i]), {c: float(parts[c][i]) for c in COMPONENTS})
             for i in order
-            if score[i] >= 0
         ]
 
 
