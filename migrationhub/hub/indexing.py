@@ -60,9 +60,9 @@ def indexable(ids: list[int]) -> QuerySet[Offer]:
     )
 
 
-def offer_reindex(offer: Offer) -> None:
+def offer_reindex(offer: Offer, today: dt.date | None = None) -> None:
     if offer.status == Offer.OPEN:
-        search_services.document_upsert(**offer_document(indexable([offer.pk]).get()))
+        search_services.document_upsert(**offer_document(indexable([offer.pk]).get(), today))
     else:
         search_services.document_delete(kind=KIND, object_id=offer.pk)
 

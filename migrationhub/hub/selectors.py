@@ -170,6 +170,11 @@ def offer_list() -> QuerySet[Offer]:
     return offer_queryset().order_by("pk")
 
 
+def offers_ended(today: dt.date) -> QuerySet[Offer]:
+    """Open offers whose end date has passed."""
+    return Offer.objects.filter(status=Offer.OPEN, ends_on__lt=today)
+
+
 OFFER_SEARCH = FacetedSearch(
     kind=KIND,
     facets=(

@@ -835,3 +835,16 @@ def principle_checks(findings: Mapping[str, tuple[bool, str]]) -> list[Principle
     return [
         PrincipleCheck(principle=code, met=met, note=note) for code, (met, note) in findings.items()
     ]
+
+
+@transaction.atomic
+def offers_refresh(*, today: dt.date | None = None) -> int:
+    """Re-index the open offers past their end date (the board's `status` facet says "ended"
+    only from the index; days pass without a write). Run daily by `hub_refresh`."""
+    today = today or timezone.localdate()
+    ended = list(selectors.offers_ended(today))
+    for offer in ended:
+        offer_reindex(offer, today)
+    if ended:
+        page_cache.changed(DOMAIN)
+    return len(ended)
