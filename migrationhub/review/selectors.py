@@ -653,6 +653,7 @@ class Report:
     region_label: str = ""
     parent: str = ""
     parent_label: str = ""
+    countries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def report(kind: str, code: str) -> Report | None:
@@ -725,11 +726,34 @@ def report(kind: str, code: str) -> Report | None:
         out.region_label = label(snap, "regions", out.region) if out.region else ""
     elif kind == "region":
         out.gaps = gap_list(within=code)[:25] if snap.geo.children(code) else []
+        out.countries = _region_countries(snap, code, selected)
         out.parent = snap.geo.parent.get(code, "")
         out.parent_label = label(snap, "regions", out.parent) if out.parent else ""
     else:
         out.gaps = gap_list(objective=code)[:25]
     return out
+
+
+def _region_countries(snap: Snapshot, m49: str, selected: list[Record]) -> list[dict[str, Any]]:
+    """The region's countries with their partnerships and practices, by name."""
+    inside = snap.geo.countries_in(m49)
+    counts: dict[str, Counter[str]] = {c: Counter() for c in inside}
+    for r in selected:
+        for c in r.countries & inside:
+            counts[c][r.kind] += 1
+    return sorted(
+        (
+            {
+                "code": c,
+                "label": label(snap, "countries", c),
+                "partnerships": n["partnership"],
+                "pledges": n["pledge"],
+                "practices": n["practice"],
+            }
+            for c, n in counts.items()
+        ),
+        key=lambda row: str(row["label"]),
+    )
 
 
 def light_labels() -> dict[str, str]:
