@@ -2,6 +2,7 @@
 brute-force references in the same run.
 
     .venv/bin/python bench/hub_bench.py [--organisations 10000] [--requests 50] [--seed 18]
+                                        [--database]
 
 The organisations are synthetic plain rows (`hub.matching.OrganisationRow`) with a fixed seed:
 the real vocabulary sizes (17 stakeholder types, 4 levels, 23 GCM objectives, 9 languages),
@@ -24,6 +25,14 @@ languages, funding sought in a third), after one warm-up:
   requirements and the best objective coverage (the brute force the docstring's guarantee is
   stated against); the run checks the builder meets the requirements whenever the brute force
   can, and reports its coverage against the optimum.
+
+`--database` also measures reading those features from a database (a fresh SQLite file in a
+temporary directory, migrated, with the reference vocabularies): `--organisations` organisations
+(with countries, objectives and languages), half as many partnerships (2-6 active members each,
+1-3 objectives, a sixth completed, a sixth inactive) and a tenth as many published practices are
+written with `bulk_create` (no history, no search index), then `hub.selectors.organisation_rows()`
+(the plain-row queries and their assembly) and the table build are timed five times: what the
+first match after a change to organisations, partnerships, practices or offers costs.
 """
 
 from __future__ import annotations
@@ -157,7 +166,10 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--database", action="store_true", help="also read from SQLite")
     args = parser.parse_args()
+    if args.database:
+        database(args)
     rng = random.Random(args.seed)
     rows = organisations(args.organisations, rng)
     asks = requests(args.requests, rows, rng)
@@ -220,6 +232,160 @@ def main() -> None:
         f"min {min(coverage):.3f} (guarantee: the requirements first, then >= {m.GREEDY_BOUND:.3f} "
         f"of the best completion)"
     )
+
+
+def database(args: argparse.Namespace) -> None:
+    """Features read from a fresh SQLite database (see the module docstring)."""
+    import os
+    import secrets
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="mh-hub-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="partnerships_bench_settings",
+        MIGRATIONHUB_SECRET_KEY=secrets.token_urlsafe(48),
+        MIGRATIONHUB_DATA_DIR=str(tmp),
+        DATABASE_URL=f"sqlite:///{tmp / 'hub.sqlite3'}",
+    )
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from migrationhub.hub import selectors
+    from migrationhub.knowledge.models import Practice
+    from migrationhub.organisations.models import Organisation
+    from migrationhub.partnerships.models import Member, Partnership
+    from migrationhub.taxonomy.loaders import load_reference
+    from migrationhub.taxonomy.models import Country, Language, Level, StakeholderType
+
+    call_command("core_migrate", verbosity=0)
+    load_reference()
+    rng = random.Random(args.seed)
+    n = args.organisations
+    types = dict(StakeholderType.objects.values_list("code", "pk"))
+    levels = dict(Level.objects.values_list("code", "pk"))
+    countries = list(Country.objects.filter(former=False).values_list("pk", flat=True))
+    languages = list(Language.objects.values_list("code", flat=True))
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic():
+        orgs = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    slug=f"org-{i}",
+                    name=f"Organisation {i}",
+                    stakeholder_type_id=types[rng.choices(TYPES, TYPE_WEIGHTS)[0]],
+                    level_id=levels[rng.choices(LEVELS, LEVEL_WEIGHTS)[0]],
+                    home_country_id=rng.choice(countries),
+                    verified_at=now if rng.random() < 0.7 else None,
+                )
+                for i in range(n)
+            ],
+            batch_size=2000,
+        )
+        ids = [o.pk for o in orgs]
+        through = Organisation.countries.through
+        through.objects.bulk_create(
+            [
+                through(organisation_id=pk, country_id=c)
+                for pk in ids
+                for c in set(rng.sample(countries, rng.choice([0, 0, 1, 2, 5])))
+            ],
+            batch_size=5000,
+        )
+        through = Organisation.objectives.through
+        through.objects.bulk_create(
+            [
+                through(organisation_id=pk, objective_id=o)
+                for pk in ids
+                for o in rng.sample(range(1, 24), rng.randint(1, 5))
+            ],
+            batch_size=5000,
+        )
+        through = Organisation.languages.through
+        through.objects.bulk_create(
+            [
+                through(organisation_id=pk, language_id=code)
+                for pk in ids
+                for code in rng.sample(languages, rng.randint(1, 3))
+            ],
+            batch_size=5000,
+        )
+        partnerships = Partnership.objects.bulk_create(
+            [
+                Partnership(
+                    slug=f"p-{i}",
+                    name=f"Partnership {i}",
+                    purpose="A partnership.",
+                    language_id="en",
+                    status="completed" if i % 6 == 0 else "active",
+                    light="red" if i % 6 == 1 else "green",
+                    score=rng.randint(0, 100),
+                    lead_id=rng.choice(ids),
+                )
+                for i in range(n // 2)
+            ],
+            batch_size=2000,
+        )
+        members = []
+        links = []
+        through = Partnership.objectives.through
+        for p in partnerships:
+            for org in set(rng.sample(ids, rng.randint(2, 6))):
+                members.append(Member(partnership_id=p.pk, organisation_id=org, status="active"))
+            for o in rng.sample(range(1, 24), rng.randint(1, 3)):
+                links.append(through(partnership_id=p.pk, objective_id=o))
+        Member.objects.bulk_create(members, batch_size=5000)
+        through.objects.bulk_create(links, batch_size=5000)
+        practices = Practice.objects.bulk_create(
+            [
+                Practice(
+                    slug=f"practice-{i}",
+                    title=f"Practice {i}",
+                    summary="A practice.",
+                    language_id="en",
+                    status=Practice.PUBLISHED,
+                    organisation_id=rng.choice(ids),
+                    published_at=now,
+                    last_verified_at=now.date(),
+                )
+                for i in range(n // 10)
+            ],
+            batch_size=2000,
+        )
+        for field, target in (("organisations", ids), ("objectives", list(range(1, 24)))):
+            through = getattr(Practice, field).through
+            column = "organisation_id" if field == "organisations" else "objective_id"
+            through.objects.bulk_create(
+                [
+                    through(practice_id=p.pk, **{column: x})
+                    for p in practices
+                    for x in rng.sample(target, rng.randint(1, 3))
+                ],
+                batch_size=5000,
+            )
+    print(
+        f"SQLite: {n:,} organisations, {len(partnerships):,} partnerships, {len(members):,} "
+        f"members, {len(practices):,} practices written in {time.perf_counter() - started:.1f} s"
+    )
+    reads, builds = [], []
+    for _ in range(5):
+        t, rows = timed(selectors.organisation_rows)
+        reads.append(t)
+        t, _table = timed(m.OrganisationTable, rows)
+        builds.append(t)
+    r50, r95 = ms(reads)
+    b50, b95 = ms(builds)
+    print(
+        f"features read from the database (organisation_rows): p50 {r50:.0f} ms, p95 {r95:.0f} ms"
+    )
+    print(f"feature table built from them: p50 {b50:.0f} ms, p95 {b95:.0f} ms")
+    print(f"({len(rows):,} organisations may be proposed: unverified public bodies are left out)\n")
 
 
 if __name__ == "__main__":
