@@ -20,7 +20,9 @@ from migrationhub.search.selectors import index_terms, search, similar_documents
 from migrationhub.taxonomy.selectors import area_list, objective_list, principle_list
 
 from . import freshness, tagging
-from .indexing import EVIDENCE_KIND, KIND, evidence_text
+from .indexing import EVIDENCE_KIND as EVIDENCE_KIND
+from .indexing import KIND as KIND
+from .indexing import evidence_text
 from .models import (
     TAG_FIELDS,
     Evidence,
@@ -546,7 +548,7 @@ def similar_records(kind: str, object_id: int, *, limit: int = 5) -> list[Simila
     evidence = evidence_summary_queryset().in_bulk(
         [d.object_id for d in found if d.kind == EVIDENCE_KIND]
     )
-    by_kind = {KIND: practices, EVIDENCE_KIND: evidence}
+    by_kind: dict[str, dict[Any, Any]] = {KIND: practices, EVIDENCE_KIND: evidence}
     return [
         SimilarRecord(d.kind, by_kind[d.kind][d.object_id], d.score)
         for d in found

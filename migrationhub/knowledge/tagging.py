@@ -178,7 +178,10 @@ def accuracy_at(
             truth = {str(c) for c in example.tags.get(vocabulary, ())}
             if not truth:
                 continue
-            got = {s.code for s in tagger.suggest(example.text, example.language, k=k)}
+            got = {
+                s.code
+                for s in tagger.suggest(example.text, example.language, vocabulary=vocabulary, k=k)
+            }
             tested += 1
             hits += bool(got & truth)
             precision += len(got & truth) / k

@@ -48,12 +48,29 @@ def search(
     stored: the lexical ranking and the query's nearest vectors are fused (`hybrid`)."""
     parsed = parse(query, language or interface_language())
     backend = backend_for(connection)
-    options = {"kinds": kinds, "filters": filters or {}, "facets": facets, "match": match}
     model = vectors.embedder() if semantic and not parsed.empty else None
     index = vectors.index(model) if model is not None else None
     if model is None or index is None or not len(index):
-        return backend.search(parsed, limit=limit, offset=offset, **options)
-    return hybrid(parsed, model, index, limit=limit, offset=offset, **options)
+        return backend.search(
+            parsed,
+            kinds=kinds,
+            filters=filters or {},
+            facets=facets,
+            match=match,
+            limit=limit,
+            offset=offset,
+        )
+    return hybrid(
+        parsed,
+        model,
+        index,
+        kinds=kinds,
+        filters=filters or {},
+        facets=facets,
+        match=match,
+        limit=limit,
+        offset=offset,
+    )
 
 
 RRF_DEPTH = 40
@@ -120,9 +137,9 @@ def hybrid(
     extra = [d for d in head if not (lexical.matched >> d) & 1]
     total = lexical.total + len(extra)
     counts = {facet: dict(values) for facet, values in lexical.facets.items()}
-    for facet, values in backend.facet_counts_of(facets, extra).items():
-        for value, n in values.items():
-            counts.setdefault(facet, {})[value] = counts.get(facet, {}).get(value, 0) + n
+    for facet, added_counts in backend.facet_counts_of(facets, extra).items():
+        for value, count in added_counts.items():
+            counts.setdefault(facet, {})[value] = counts.get(facet, {}).get(value, 0) + count
     similarity = {n.document_id: n.similarity for n in nearest}
     page_ids = head[offset : offset + limit]
     if offset + limit > len(head):

@@ -12,7 +12,7 @@ import contextvars
 import datetime as dt
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import connection, transaction
@@ -464,9 +464,11 @@ def _vectors_enqueue(document_ids: list[int]) -> None:
         return
     from .tasks import vectors_compute
 
+    def enqueue(chunk: list[int]) -> Callable[[], object]:
+        return lambda: vectors_compute.enqueue(chunk)
+
     for start in range(0, len(document_ids), VECTOR_BATCH * 4):
-        chunk = document_ids[start : start + VECTOR_BATCH * 4]
-        transaction.on_commit(lambda chunk=chunk: vectors_compute.enqueue(chunk))
+        transaction.on_commit(enqueue(document_ids[start : start + VECTOR_BATCH * 4]))
 
 
 def vectors_compute(document_ids: Iterable[int]) -> int:
