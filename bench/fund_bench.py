@@ -82,7 +82,7 @@ def fill_ledger(entries: int) -> None:
     earmark = f"CASE WHEN n % {e} = 0 THEN 'none' ELSE 'objective-' || (n % {e}) END"
     currency = "CASE n % 3 WHEN 0 THEN 'USD' WHEN 1 THEN 'EUR' ELSE 'CHF' END"
     kind = "CASE n % 4 WHEN 0 THEN 'allocation' WHEN 1 THEN 'disbursement' ELSE 'deposit' END"
-    amount = "CAST(((n * 7919) % 1000000) AS NUMERIC) / 100 + 1"
+    amount = "CAST(((CAST(n AS BIGINT) * 7919) % 1000000) AS NUMERIC) / 100 + 1"
     debit = (
         "CASE n % 4 WHEN 0 THEN 'allocation:' || (n / 4) WHEN 1 THEN 'disbursed:' || (n / 4 - 1)"
         f" ELSE 'fund:{fund.pk}:' || {earmark} || ':unallocated' END"

@@ -266,6 +266,9 @@ class ProposalCreateIn(Schema):
     earmark: str = Field("none", max_length=80)
     whole_of_government: str = Field("", max_length=20000)
     whole_of_society: str = Field("", max_length=20000)
+    hub_request: str = Field(
+        "", max_length=200, description="The slug of a connection hub support request it answers."
+    )
 
 
 class PrincipleCheckIn(Schema):

@@ -98,9 +98,16 @@ class ProposalForm(forms.Form):
         help_text=_("Which migrants, civil society, employers, unions… take part, and how."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    hub_request = forms.ChoiceField(
+        label=_("Support request it answers (connection hub)"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, hub_requests: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earmark"].choices = earmark_choices()
+        self.fields["hub_request"].choices = [("", "—"), *(hub_requests or [])]
 
     def fields_value(self) -> services.ProposalFields:
         d = self.cleaned_data
@@ -112,6 +119,7 @@ class ProposalForm(forms.Form):
             earmark=d["earmark"],
             whole_of_government=d["whole_of_government"],
             whole_of_society=d["whole_of_society"],
+            hub_request=d.get("hub_request") or "",
         )
 
 

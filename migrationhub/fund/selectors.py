@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from migrationhub.core import audit
 from migrationhub.core.models import AuditEvent
+from migrationhub.hub import selectors as hub_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.partnerships import selectors as partnership_selectors
 from migrationhub.taxonomy import selectors as taxonomy_selectors
@@ -288,6 +289,20 @@ def proposals_awaiting(user: Any) -> QuerySet[Proposal]:
         .distinct()
         .order_by("created_at", "pk")
     )
+
+
+def hub_request_for(user: Any, proposal: Proposal) -> Any | None:
+    """The connection hub's support request the proposal answers, if `user` may see it."""
+    if proposal.hub_request_id is None:
+        return None
+    return hub_selectors.support_requests_visible(user).filter(pk=proposal.hub_request_id).first()
+
+
+def hub_request_choices(user: Any) -> list[tuple[str, str]]:
+    """The support requests of `user`'s organisations, for a concept note to answer."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(r.slug, r.title) for r in hub_selectors.requests_of_user(user)[:100]]
 
 
 def proposal_history(proposal: Proposal) -> QuerySet[AuditEvent]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from migrationhub.core import audit, page_cache
 from migrationhub.core.errors import ApplicationError, Conflict, ValidationFailed
 from migrationhub.core.imports import run_import, text_problem
+from migrationhub.hub import selectors as hub_selectors
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.taxonomy import selectors as taxonomy_selectors
 
@@ -90,7 +91,7 @@ class ProposalFields:
     earmark: str = "none"
     whole_of_government: str = ""
     whole_of_society: str = ""
-    hub_request_id: int | None = None
+    hub_request: str = ""  # the slug of the connection hub's support request it answers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -348,12 +349,13 @@ def proposal_submit(*, actor: Any, partnership: Any, fields: ProposalFields) -> 
     earmark = _earmark(errors, fields.earmark)
     wog = _text(errors, "whole_of_government", fields.whole_of_government, required=False)
     wos = _text(errors, "whole_of_society", fields.whole_of_society, required=False)
+    hub_request_id = _hub_request(errors, actor, fields.hub_request)
     _raise(errors)
     proposal = Proposal(
         fund=fund_default(),
         partnership=partnership,
         organisation=partnership.lead,
-        hub_request_id=fields.hub_request_id,
+        hub_request_id=hub_request_id,
         title=title,
         summary=summary,
         amount=amount,
@@ -368,6 +370,21 @@ def proposal_submit(*, actor: Any, partnership: Any, fields: ProposalFields) -> 
     audit.record(actor=actor, action="proposal.submit", target=proposal)
     page_cache.changed(DOMAIN)
     return proposal
+
+
+def _hub_request(errors: dict[str, list[str]], actor: Any, slug: str) -> int | None:
+    """The id of the support request `slug` names, if `actor` may see it (hub.selectors)."""
+    slug = (slug or "").strip()
+    if not slug:
+        return None
+    found = hub_selectors.support_request_get(slug[:200])
+    if (
+        found is None
+        or not hub_selectors.support_requests_visible(actor).filter(pk=found.pk).exists()
+    ):
+        errors["hub_request"] = [_("unknown support request: %(slug)s") % {"slug": slug[:200]}]
+        return None
+    return found.pk
 
 
 def _locked(proposal: Proposal) -> Proposal:

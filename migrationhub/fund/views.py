@@ -155,6 +155,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allocations": allocations,
         "earmark_labels": dict(earmark_choices()),
         "is_admin": permissions.is_partnership_admin(user, proposal.partnership),
+        "hub_request": selectors.hub_request_for(user, proposal),
         **roles,
     }
     if (
@@ -178,7 +179,9 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_selectors.partnership_get(slug)
     if partnership is None or not permissions.is_partnership_admin(request.user, partnership):
         raise Http404
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(
+        request.POST or None, hub_requests=selectors.hub_request_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_submit(

@@ -285,3 +285,22 @@ def test_money_is_never_a_float_in_the_fund():
                 assert path.name in ("services.py",), f"{path.name}:{node.lineno}"
     with pytest.raises(ledger.LedgerError):
         ledger.check_amount(0.1)  # type: ignore[arg-type]
+
+
+def test_a_proposal_may_answer_a_hub_request_its_submitter_can_see(reference):
+    from migrationhub.hub.tests.factories import make_authority, make_request
+
+    # given: a request of the lead organisation (not yet screened: private to it)
+    authority = make_authority()
+    partnership = make_partnership(lead=authority)
+    hub_request = make_request(requester=authority)
+    other = make_request()
+    # when
+    proposal = make_proposal(partnership=partnership, hub_request=hub_request.slug)
+    # then
+    assert proposal.hub_request_id == hub_request.pk
+    assert selectors.hub_request_for(partnership.test_admin, proposal) == hub_request
+    assert selectors.hub_request_for(make_user(), proposal) is None  # not public yet
+    with pytest.raises(ValidationFailed) as refused:
+        make_proposal(partnership=partnership, hub_request=other.slug)
+    assert "hub_request" in refused.value.fields
