@@ -225,7 +225,7 @@ class CountryGapOut(Schema):
 @router.get(
     "/gaps/countries/{iso3}",
     response={200: list[CountryGapOut], **errors(404, 422)},
-    summary="The objectives a country lacks while its sub-region has them",
+    summary="The objectives a country lacks while its region has them",
     operation_id="review_country_gaps",
 )
 @decorate_view(cached_api(*DOMAINS))

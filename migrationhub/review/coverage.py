@@ -17,7 +17,7 @@ A record without a value on a dimension (a practice that names no level) counts 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -234,16 +234,19 @@ def cube(
     records: Iterable[Record], geo: Geography
 ) -> dict[tuple[str, str, str, str], dict[str, int]]:
     """Every non-empty (objective, level, region, stakeholder type) cell with its counts per
-    kind, regions at every depth: the open-data table."""
-    out: dict[tuple[str, str, str, str], dict[str, int]] = defaultdict(_zero)
+    kind, regions at every depth: the open-data table. Counted as one flat tally of
+    (cell, kind) keys, the cheapest way to count a million increments in Python."""
+    tally: Counter[tuple[str, str, str, str, str]] = Counter()
     for record in records:
         objectives = values(record, "objective", geo, None)
         levels = values(record, "level", geo, None)
         types = values(record, "type", geo, None)
         regions = geo.regions_of(record.countries)
-        for o in objectives:
-            for lv in levels:
-                for g in regions:
-                    for t in types:
-                        out[(o, lv, g, t)][record.kind] += 1
+        kind = record.kind
+        tally.update(
+            (o, lv, g, t, kind) for o in objectives for lv in levels for g in regions for t in types
+        )
+    out: dict[tuple[str, str, str, str], dict[str, int]] = defaultdict(_zero)
+    for (o, lv, g, t, kind), n in tally.items():
+        out[(o, lv, g, t)][kind] = n
     return dict(out)

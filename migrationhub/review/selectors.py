@@ -412,7 +412,9 @@ def coverage_view(
 def coverage_cube_rows() -> list[dict[str, Any]]:
     """Every non-empty (objective, level, region, stakeholder type) cell: the open-data table."""
     snap = snapshot()
-    cube = coverage.cube(snap.records, snap.geo)
+    cube = snap.memo.get("cube")
+    if cube is None:
+        cube = snap.memo["cube"] = coverage.cube(snap.records, snap.geo)
     return [
         {
             "objective": int(o) if o else None,
