@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from migrationhub.core.errors import ApplicationError, NotFound
@@ -36,14 +37,14 @@ from .models import STATUS_TITLES, Offer, SupportRequest
 PAGE_SIZE = 20
 DOMAINS = ("hub", "organisations", "taxonomy", "partnerships")
 COMPONENT_TITLES = {
-    "objectives": _("GCM objectives"),
-    "geography": _("Geography"),
-    "level": _("Governance level"),
-    "type": _("Stakeholder type wanted"),
-    "track_record": _("Track record"),
-    "load": _("Current load"),
-    "language": _("Language"),
-    "text": _("Similarity of texts"),
+    "objectives": gettext_lazy("GCM objectives"),
+    "geography": gettext_lazy("Geography"),
+    "level": gettext_lazy("Governance level"),
+    "type": gettext_lazy("Stakeholder type wanted"),
+    "track_record": gettext_lazy("Track record"),
+    "load": gettext_lazy("Current load"),
+    "language": gettext_lazy("Language"),
+    "text": gettext_lazy("Similarity of texts"),
 }
 
 

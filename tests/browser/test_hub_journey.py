@@ -38,11 +38,16 @@ def make_organisation(admin, verifier, name: str, stakeholder_type: str, level: 
     return organisation_verify(actor=verifier, organisation=org, evidence="Official register.")
 
 
+def fits(page) -> bool:
+    """Nothing widens the page beyond the phone's screen (wide tables scroll in their box)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 class Visit:
     """One user's visit in their own browser context, signed in."""
 
     def __init__(self, browser, base_url: str, email: str):
-        self.context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+        self.context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
         self.page = self.context.new_page()
         self.page.set_default_timeout(15000)
         self.base_url, self.email = base_url, email
@@ -119,12 +124,14 @@ def test_a_request_goes_from_submission_to_a_partnership(browser, live_server, r
         page.locator("#id_to").select_option("matching")
         page.get_by_role("button", name="Move the request").click()
         page.get_by_role("link", name="Matching: ranked partners and consortium").click()
+        assert fits(page), "the matching page is wider than a 360 px phone"
         first = page.locator("ol.matches > li").first
         expect(first.get_by_role("heading")).to_contain_text("Réseau des travailleurs migrants")
         expect(first.get_by_role("table")).to_contain_text("Track record")
         page.locator("#id_size").select_option("3")
         page.get_by_role("button", name="Propose this consortium").click()
         expect(page.get_by_role("table", name="Members and what each brings")).to_be_visible()
+        assert fits(page), "the request's page is wider than a 360 px phone"
 
     # the authority accepts: the partnership is registered and the members invited
     with Visit(browser, base, mayor.email) as page:

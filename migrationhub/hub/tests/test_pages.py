@@ -110,3 +110,17 @@ def test_offers_board_and_matches_hidden_from_strangers(client, reference):
     request = screened(make_request())
     client.force_login(make_org().test_admin)
     assert client.get(reverse("hub:request_matches", args=[request.slug])).status_code == 404
+
+
+def test_open_data_holds_public_requests_and_offers_only(client, reference):
+    public = screened(make_request())
+    hidden = make_request()
+    private = screened(make_request(private=True))
+    org = make_org()
+    services.offer_create(actor=org.test_admin, organisation=org, fields=offer_fields())
+    body = client.get("/api/v1/open-data/hub-requests.csv").content.decode()
+    assert public.slug in body and hidden.slug not in body and private.slug not in body
+    assert "@" not in body  # no one's e-mail address
+    offers = client.get("/api/v1/open-data/hub-offers.json").content.decode()
+    assert f'"organisation": "{org.slug}"' in offers or f'"organisation":"{org.slug}"' in offers
+    assert client.get("/api/v1/open-data/hub.datapackage.zip").status_code == 200
