@@ -23,10 +23,11 @@ track record   0.15    0.7 × volume + 0.3 × mean scorecard / 100, where volume
 load           0.05    1 / (1 + open partnerships and proposals / 3): busy organisations rank lower
 language       0.10    1 if it works in a language the requester asked for (or none was asked),
                        else 0
-text           0.10    full-text relevance of the request's text to the organisation's profile
-                       and its practices, normalised by the best candidate (1), from the search
-                       engine (semantic vectors are used where the engine has them; it has none
-                       yet, so this is its lexical ranking)
+text           0.10    likeness of the request's title and need to the organisation's profile
+                       and to the published practices it took part in (0.8 of a profile's),
+                       from the search engine (its hybrid ranking of words and sentence vectors
+                       where vectors are configured, its lexical ranking otherwise), scaled so
+                       that the best candidate has 1
 =============  ======  ============================================================================
 
 `OrganisationTable` holds the features of every organisation as numpy arrays, built once from

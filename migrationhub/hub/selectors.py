@@ -46,6 +46,7 @@ from .models import (
 CLOSED_PARTNERSHIP = ("completed", "cancelled")
 INACTIVE_LIGHT = "red"
 TEXT_CANDIDATES = 200  # organisations the full-text ranking scores for a request
+PRACTICE_TEXT = 0.8  # a practice's likeness to the request, against a profile's
 POOL = 120  # best-ranked organisations the consortium builder chooses from
 MATCH_DOMAINS = ("organisations", "partnerships", "practices", "hub")
 
@@ -340,14 +341,28 @@ def _request_text(request: SupportRequest) -> str:
 
 
 def text_scores(request: SupportRequest) -> dict[int, float]:
-    """Full-text relevance of the request's title and need to organisations' profiles, and to
-    their published practices (a practice's organisations get its relevance), from the search
-    engine (any-word fallback, so a long text still finds its closest matches)."""
+    """How close the request's title and need are to each organisation's profile, and to the
+    published practices it took part in (a practice counts 0.8 of a profile), each ranking
+    scaled to its best (1). From the search engine: its hybrid ranking (words and sentence
+    vectors) where vectors are configured, its lexical ranking otherwise, with the any-word
+    fallback, so that a long text still finds its closest matches."""
     text = _request_text(request)
     scores: dict[int, float] = {}
-    found = search(text, kinds=["organisation"], limit=TEXT_CANDIDATES, match="some")
-    for hit in found.hits:
-        scores[hit.object_id] = max(scores.get(hit.object_id, 0.0), float(hit.score))
+    profiles = search(
+        text, kinds=["organisation"], limit=TEXT_CANDIDATES, match="some", semantic=True
+    ).hits
+    best = max((float(h.score) for h in profiles), default=0.0)
+    for hit in profiles:
+        if best > 0:
+            scores[hit.object_id] = max(scores.get(hit.object_id, 0.0), float(hit.score) / best)
+    practices = search(text, kinds=["practice"], limit=50, match="some", semantic=True).hits
+    best = max((float(h.score) for h in practices), default=0.0)
+    by_practice = {h.object_id: float(h.score) / best for h in practices if best > 0}
+    if by_practice:
+        for practice, org in partnership_selectors.published_practice_organisation_rows(
+            list(by_practice)
+        ):
+            scores[org] = max(scores.get(org, 0.0), PRACTICE_TEXT * by_practice[practice])
     return scores
 
 
@@ -427,10 +442,15 @@ def similar_solutions(request: SupportRequest, *, limit: int = 5) -> list[Soluti
         ("partnership", partnership_selectors.partnership_links),
     ):
         result = search(
-            text, kinds=[kind], filters={"objective": objectives}, limit=limit, match="some"
+            text,
+            kinds=[kind],
+            filters={"objective": objectives},
+            limit=limit,
+            match="some",
+            semantic=True,
         )
         if not result.hits:
-            result = search(text, kinds=[kind], limit=limit, match="some")
+            result = search(text, kinds=[kind], limit=limit, match="some", semantic=True)
         named = links([h.object_id for h in result.hits])
         for hit in result.hits:
             if hit.object_id in named:

@@ -1076,3 +1076,20 @@ def partnership_links(ids: list[int]) -> dict[int, tuple[str, str]]:
             "pk", "slug", "name"
         )
     }
+
+
+def published_practice_organisation_rows(ids: list[int]) -> list[tuple[int, int]]:
+    """`(practice id, organisation id)` for the published practices among `ids` and the
+    organisations involved in them (the hub credits an organisation with its practices' likeness
+    to a request)."""
+    from migrationhub.knowledge.selectors import practice_cards
+
+    return [
+        (pk, org)
+        for pk, org in practice_cards()
+        .prefetch_related(None)
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "organisations__id")
+        if org is not None
+    ]

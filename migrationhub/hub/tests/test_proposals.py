@@ -128,3 +128,23 @@ def test_offers_are_posted_searched_and_withdrawn(reference):
         services.offer_withdraw(actor=stranger, offer=offer)
     services.offer_withdraw(actor=org.test_admin, offer=offer)
     assert selectors.offer_search("labour market", {}).total == 0
+
+
+def test_an_organisation_whose_practice_is_like_the_request_gets_the_text_component(reference):
+    from migrationhub.knowledge.tests.factories import make_published
+
+    # given an organisation whose only likeness to the request is a published practice
+    author = make_org(stakeholder_type="academia", objectives=[])
+    make_published(
+        organisation=author,
+        member=author.test_admin,
+        title="Labour market information system for migrant workers in a city",
+        summary="A city built a labour market information system with recruiters.",
+    )
+    curator = make_curator()
+    request = _matching(screened(make_request(), curator), curator)
+    # when matched; then its text component is positive
+    scores = selectors.text_scores(request)
+    assert scores.get(author.pk, 0) > 0
+    ranked = {m.id: m for m in selectors.request_matches(request, limit=50)}
+    assert ranked[author.pk].components["text"] > 0
