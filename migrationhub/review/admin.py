@@ -1,1 +1,1 @@
-"""The review app's admin."""
+"""The review app's admin: nothing to administer (no tables of its own; ADR 0011)."""

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import charts, selectors
+from .forms import AXIS_LABELS
 from .selectors import CoverageView
 
 
@@ -20,7 +21,8 @@ def coverage_heat_map(view: CoverageView) -> SafeString:
     rows = [(key, key if view.rows == "objective" else text) for key, text in view.row_labels]
     return mark_safe(  # noqa: S308 - charts escape every label
         charts.heat_map(
-            title=_("Coverage: %(rows)s by %(cols)s") % {"rows": view.rows, "cols": view.cols},
+            title=_("Coverage: %(rows)s by %(cols)s")
+            % {"rows": AXIS_LABELS[view.rows], "cols": AXIS_LABELS[view.cols]},
             rows=rows,
             cols=view.col_labels,
             counts=counts,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from migrationhub.core import page_cache
@@ -386,8 +387,13 @@ def coverage_view(
     within: str = WORLD,
     filters: Filters = EVERYTHING,
 ) -> CoverageView:
-    """A coverage table: `rows` × `cols` (two of AXES), regions under `within`."""
+    """A coverage table: `rows` × `cols` (two of AXES), regions under `within` (memoised on
+    the snapshot: the same table is not counted twice between two changes)."""
     snap = snapshot()
+    key = ("coverage", rows, cols, within, filters, get_language())
+    found = snap.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     selected = coverage.select(snap.records, snap.geo, filters)
     row_values = axis_values(snap, rows, within)
     col_values = axis_values(snap, cols, within)
@@ -398,7 +404,7 @@ def coverage_view(
     keep_rows = [v for v in row_values if v != coverage.NOT_STATED or v in table.row_totals]
     keep_cols = [v for v in col_values if v != coverage.NOT_STATED or v in table.col_totals]
     table.rows, table.cols = keep_rows, keep_cols
-    return CoverageView(
+    view = CoverageView(
         rows,
         cols,
         within,
@@ -407,6 +413,15 @@ def coverage_view(
         [(v, label(snap, VOCABULARY_OF[rows], v)) for v in keep_rows],
         [(v, label(snap, VOCABULARY_OF[cols], v)) for v in keep_cols],
     )
+    _remember(snap, key, view)
+    return view
+
+
+def _remember(snap: Snapshot, key: Any, value: Any) -> None:
+    """Keep `value` on the snapshot, within a bounded number of entries."""
+    if len(snap.memo) > NETWORK_MEMO:
+        snap.memo.clear()
+    snap.memo[key] = value
 
 
 def coverage_cube_rows() -> list[dict[str, Any]]:
@@ -450,6 +465,10 @@ def gap_list(
     """Every gap at `region_kind` depth (or among the children of `within`), most isolated
     first, optionally for one objective or level."""
     snap = snapshot()
+    key = ("gaps", region_kind, within, objective, level, get_language())
+    remembered = snap.memo.get(key)
+    if remembered is not None:
+        return remembered  # type: ignore[no-any-return]
     regions = snap.geo.children(within) if within else snap.geo.of_kind(region_kind)
     objectives = [objective] if objective else snap.order["objectives"]
     levels = snap.order["levels"]
@@ -458,7 +477,7 @@ def gap_list(
     )
     if level:
         found = [g for g in found if g.level == level]
-    return [
+    views = [
         GapView(
             g,
             label(snap, "objectives", g.objective),
@@ -469,6 +488,8 @@ def gap_list(
         )
         for g in found
     ]
+    _remember(snap, key, views)
+    return views
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,32 @@ def test_a_write_shows_on_the_review_at_once(registry):
     )
     after = client.get("/api/v1/review/gaps/countries/SEN").json()
     assert {g["objective"] for g in after} == {"7"}
+
+
+def test_a_report_reads_a_fixed_number_of_queries_whatever_the_registry(
+    registry, django_assert_max_num_queries
+):
+    from migrationhub.partnerships.tests.factories import join, make_org, make_partnership
+
+    client = Client()
+
+    def cold_report_queries():
+        selectors.forget()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/review/countries/SEN/").status_code == 200
+        return len(queries)
+
+    before = cold_report_queries()
+    for i in range(3):
+        p = make_partnership(
+            lead=registry.government, objectives=[i + 8], countries=["SEN"], sdg_targets=[]
+        )
+        join(p, make_org(name=f"Extra {i}", home_country="SEN"))
+    after = cold_report_queries()
+    assert after == before
+    # with the facts in memory, a report reads nothing but the cache's bookkeeping
+    with django_assert_max_num_queries(3):
+        assert client.get("/review/objectives/5/").status_code == 200
