@@ -700,6 +700,25 @@ def fund_expenditure_report(
     return Status(201, _allocation(_allocation_get(request, allocation_id)))
 
 
+class TargetsIn(Schema):
+    targets: dict[str, dict[str, str]] = Field(
+        description="Per dimension (objective, area, region, stakeholder_type), code -> the "
+        'share of allocations aimed at, in percent as a string ("12.5").'
+    )
+
+
+@router.put(
+    "/targets",
+    response={200: dict[str, dict[str, str]], **errors(401, 403, 422)},
+    auth=TokenAuth(),
+    summary="Set the portfolio's targets per objective, area, region, stakeholder type (managers)",
+    operation_id="fund_targets_set",
+)
+def fund_targets_set(request: HttpRequest, payload: TargetsIn) -> dict[str, Any]:
+    fund = services.fund_targets_set(actor=token_user(request), targets=payload.targets)
+    return dict(fund.targets)
+
+
 @router.post(
     "/movements/{movement_id}/reversal",
     response={201: MovementOut, **errors(401, 403, 404, 409, 422)},

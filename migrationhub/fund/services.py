@@ -51,6 +51,8 @@ from .models import (
 )
 
 DOMAIN = "fund"
+# The partnerships' cached IATI activities carry the fund's transactions (sections.py).
+PARTNERSHIPS = "partnerships"
 DEFAULT_FUND = "startup-fund"
 TITLE_MAX = 300
 LEDGER_REASONS = {
@@ -573,7 +575,7 @@ def allocation_create(
         currency=proposal.currency,
         earmark=pool,
     )
-    page_cache.changed(DOMAIN)
+    page_cache.changed(DOMAIN, PARTNERSHIPS)
     return allocation
 
 
@@ -615,7 +617,7 @@ def disbursement_create(
         amount=str(value),
         currency=allocation.currency,
     )
-    page_cache.changed(DOMAIN)
+    page_cache.changed(DOMAIN, PARTNERSHIPS)
     return disbursement
 
 
@@ -667,7 +669,7 @@ def movement_reverse(*, actor: Any, movement: Movement, reason: str) -> Movement
     audit.record(
         actor=actor, action="movement.reverse", target=movement, reason=reason, kind=movement.kind
     )
-    page_cache.changed(DOMAIN)
+    page_cache.changed(DOMAIN, PARTNERSHIPS)
     return reversal
 
 
@@ -688,6 +690,66 @@ def _after_reversal(movement: Movement, actor: Any) -> None:
             proposal.status = Proposal.APPROVED
             audit.by(proposal, actor)
             proposal.save(update_fields=["status", "updated_at"])
+
+
+# --- portfolio targets ---------------------------------------------------------------------------
+
+TARGET_VOCABULARIES = {
+    "objective": "objectives",
+    "area": "areas",
+    "region": "regions",
+    "stakeholder_type": "stakeholder_types",
+}
+
+
+@transaction.atomic
+def fund_targets_set(*, actor: Any, targets: Mapping[str, Mapping[str, Any]]) -> Fund:
+    """The fund's portfolio targets: per dimension (objective, area, region, stakeholder_type),
+    the share of allocations (percent, exact, at most two decimals) it aims at per code; each
+    dimension's shares sum to at most 100. Fund managers set them; the portfolio page compares."""
+    permissions.require_manager(actor)
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, dict[str, str]] = {}
+    for dimension, shares in targets.items():
+        if dimension not in TARGET_VOCABULARIES:
+            errors[str(dimension)[:40]] = [_("unknown dimension")]
+            continue
+        codes = [str(c) for c in shares]
+        try:
+            taxonomy_selectors.resolve_many(TARGET_VOCABULARIES[dimension], codes)
+        except ValidationFailed as exc:
+            errors[dimension] = [m for ms in exc.fields.values() for m in ms]
+            continue
+        total = Decimal(0)
+        clean[dimension] = {}
+        for code, share in shares.items():
+            try:
+                if isinstance(share, float):
+                    raise InvalidOperation
+                value = Decimal(str(share))
+            except InvalidOperation:
+                value = Decimal(-1)
+            exponent = value.as_tuple().exponent if value.is_finite() else 0
+            if (
+                not value.is_finite()
+                or value < 0
+                or value > 100
+                or (isinstance(exponent, int) and exponent < -2)
+            ):
+                errors[dimension] = [_("shares are exact percentages from 0 to 100")]
+                break
+            total += value
+            clean[dimension][str(code)] = f"{value:f}"
+        if total > 100:
+            errors[dimension] = [_("the shares sum to more than 100")]
+    _raise(errors)
+    fund = Fund.objects.select_for_update().get(pk=fund_default().pk)
+    fund.targets = clean
+    audit.by(fund, actor)
+    fund.save(update_fields=["targets", "updated_at"])
+    audit.record(actor=actor, action="fund.targets", target=fund, targets=clean)
+    page_cache.changed(DOMAIN)
+    return fund
 
 
 # --- expenditure -------------------------------------------------------------------------------

@@ -304,3 +304,21 @@ def test_a_proposal_may_answer_a_hub_request_its_submitter_can_see(reference):
     with pytest.raises(ValidationFailed) as refused:
         make_proposal(partnership=partnership, hub_request=other.slug)
     assert "hub_request" in refused.value.fields
+
+
+def test_portfolio_balance_against_targets(reference):
+    manager = make_manager()
+    make_contribution(manager=manager, amount="1000")
+    proposal = make_approved(manager=manager, amount=Decimal("400"))
+    services.allocation_create(actor=manager, proposal=proposal, amount="400")
+    with pytest.raises(ValidationFailed):
+        services.fund_targets_set(actor=manager, targets={"objective": {"6": "60", "7": "50"}})
+    with pytest.raises(ValidationFailed):
+        services.fund_targets_set(actor=manager, targets={"objective": {"99": "10"}})
+    services.fund_targets_set(actor=manager, targets={"objective": {"6": "30", "7": "20.5"}})
+    [usd] = selectors.portfolio()
+    shares = {s.code: s for s in usd.dimensions["objective"]}
+    assert usd.total == Decimal("400")
+    assert shares["6"].share == Decimal("100.00") and shares["6"].target == Decimal("30")
+    assert shares["7"].share == Decimal("0.00") and shares["7"].target == Decimal("20.5")
+    assert [s.code for s in usd.dimensions["region"]]  # the partnership's country's region
