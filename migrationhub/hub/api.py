@@ -305,6 +305,22 @@ class OfferCreateIn(Schema):
     language: str = "en"
 
 
+class TranslationOut(Schema):
+    language: str
+    title: str
+    text: str
+
+
+class RequestTranslationIn(Schema):
+    title: str
+    need: str = ""
+
+
+class OfferTranslationIn(Schema):
+    title: str
+    description: str = ""
+
+
 class WithdrawIn(Schema):
     reason: str = ""
 
@@ -509,6 +525,26 @@ def proposal_accept(request: HttpRequest, slug: str, proposal_id: int) -> Suppor
     return _detail(slug)
 
 
+@router.put(
+    "/requests/{slug}/translations/{language}",
+    response={200: TranslationOut, **errors(401, 403, 404, 422)},
+    auth=TokenAuth(),
+    summary="Add or replace a request's title and need in another language (the requester)",
+    operation_id="hub_request_translation_put",
+)
+def request_translation(
+    request: HttpRequest, slug: str, language: str, payload: RequestTranslationIn
+) -> dict[str, Any]:
+    saved = services.request_translate(
+        actor=token_user(request),
+        request=_request(request, slug),
+        language=language,
+        title=payload.title,
+        need=payload.need,
+    )
+    return {"language": saved.language_id, "title": saved.title, "text": saved.need}
+
+
 # --- offers ------------------------------------------------------------------------------------
 
 
@@ -573,3 +609,23 @@ def offer_create(request: HttpRequest, payload: OfferCreateIn) -> Status[Any]:
 def offer_withdraw(request: HttpRequest, slug: str, payload: WithdrawIn) -> Offer | None:
     services.offer_withdraw(actor=token_user(request), offer=_offer(slug), reason=payload.reason)
     return selectors.offer_get(slug)
+
+
+@router.put(
+    "/offers/{slug}/translations/{language}",
+    response={200: TranslationOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Add or replace an offer's title and description in another language (its admins)",
+    operation_id="hub_offer_translation_put",
+)
+def offer_translation(
+    request: HttpRequest, slug: str, language: str, payload: OfferTranslationIn
+) -> dict[str, Any]:
+    saved = services.offer_translate(
+        actor=token_user(request),
+        offer=_offer(slug),
+        language=language,
+        title=payload.title,
+        description=payload.description,
+    )
+    return {"language": saved.language_id, "title": saved.title, "text": saved.description}

@@ -502,6 +502,13 @@ def request_transition(
         Proposal.objects.filter(request=locked, status=Proposal.PROPOSED).update(
             status=Proposal.SET_ASIDE
         )
+    if to == workflow.WITHDRAWN:
+        context = {"title": locked.title, "name": locked.requester.name, "reason": reason.strip()}
+        notify_on_commit(
+            lambda: _("[MigrationHub] %(name)s withdrew a request for support") % context,
+            lambda: _("%(name)s withdrew “%(title)s”: %(reason)s") % context,
+            account_selectors.hub_curator_emails(),
+        )
     _tell_requester(
         locked,
         lambda c: _("[MigrationHub] Your request for support: %(status)s") % c,

@@ -135,3 +135,20 @@ def test_public_request_list(client, reference):
     make_request()
     data = client.get("/api/v1/hub/requests").json()
     assert data["meta"]["count"] == 1
+
+
+def test_translations_over_the_api(client, reference):
+    request = screened(make_request())
+    body = {"title": "Information sur le marché du travail", "need": "La ville a besoin…"}
+    url = f"/api/v1/hub/requests/{request.slug}/translations/fr"
+    stranger = _auth(make_org().test_admin)
+    assert client.put(url, body, content_type="application/json", **stranger).status_code == 403
+    ok = client.put(url, body, content_type="application/json", **_auth(request.test_admin))
+    assert ok.status_code == 200 and ok.json()["language"] == "fr"
+    same = client.put(
+        f"/api/v1/hub/requests/{request.slug}/translations/en",
+        body,
+        content_type="application/json",
+        **_auth(request.test_admin),
+    )
+    assert same.status_code == 422  # the original language
