@@ -439,6 +439,30 @@ def relevance(queries: list[str]) -> dict:
     }
 
 
+def fill_vectors(dimensions: int = 512, seed: int = SEED) -> None:
+    """A unit vector of the production model's shape for every document (random directions)."""
+    import numpy as np
+    from django.db import connection, transaction
+
+    from migrationhub.search.embedding import UniversalSentenceEncoder, to_bytes
+    from migrationhub.search.models import Document
+    from migrationhub.search.services import _vectors_changed
+
+    rng = np.random.default_rng(seed)
+    ids = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+    name = UniversalSentenceEncoder.name
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        matrix = rng.normal(size=(len(chunk), dimensions)).astype(np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_vector (document_id, model, vector) VALUES (%s, %s, %s)",
+                [(pk, name, to_bytes(v)) for pk, v in zip(chunk, matrix, strict=True)],
+            )
+    _vectors_changed()
+
+
 def need_queries(practices: list[dict], k: int = 20, seed: int = SEED) -> list[str]:
     """k long queries (6-8 content words from different practices), phrased like needs: few
     practices have all the words, so the engine ranks those with some of them."""
@@ -506,6 +530,9 @@ def worker(args) -> None:
     from migrationhub.taxonomy.loaders import load_reference
 
     figures: dict = {"backend": connection.vendor, "size": args.size, "measures": {}}
+    # No vector is computed while loading (a background task per batch otherwise): the index is
+    # filled below with synthetic vectors of the production model's shape.
+    os.environ["MIGRATIONHUB_EMBEDDER"] = ""
     started = time.perf_counter()
     if not args.reuse:
         call_command("migrate", verbosity=0)
@@ -519,6 +546,8 @@ def worker(args) -> None:
         figures.update(load_practices(practices))
         with connection.cursor() as cursor:  # Django's connection is in autocommit mode here
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        fill_vectors()
+    os.environ["MIGRATIONHUB_EMBEDDER"] = "use"
     figures["load_seconds"] = round(time.perf_counter() - generated, 1)
     figures["setup_seconds"] = round(generated - started, 1)
     figures["queries"] = queries
@@ -548,6 +577,20 @@ def worker(args) -> None:
     measure("search", lambda q: search(q, kinds=["practice"], limit=20))
     measure("search_3_facets", lambda q: search(q, kinds=["practice"], facets=THREE_FACETS))
     measure("search_9_facets", lambda q: search(q, kinds=["practice"], facets=API_FACETS))
+    # Hybrid ranking (ADR 0008): the same search fused with the query's nearest sentence vectors
+    # (the production model embeds the query; the 100k stored vectors are synthetic, of its
+    # shape: the exact index costs the same whatever the vectors say).
+    from migrationhub.search import vectors
+
+    model = vectors.embedder()
+    vector_index = vectors.index(model)
+    figures["vectors"] = {"count": len(vector_index), "matrix_mb": vector_index.matrix.nbytes / 1e6}
+    measure(
+        "search_9_facets_hybrid",
+        lambda q: search(q, kinds=["practice"], facets=API_FACETS, semantic=True),
+    )
+    measure("query_vector", lambda q: model.embed([q]))
+    measure("vector_nearest_40", lambda q: vector_index.nearest(model.embed([q])[0], 40))
     for name, run in reference_runs(connection.vendor, args.sqlite_path):
         measure(f"ref_{name}", run)
     figures["relevance"] = relevance(queries)

@@ -135,16 +135,30 @@ class VectorIndex:
         if not len(self.ids) or k <= 0:
             return []
         similarity = self.matrix @ np.asarray(query, dtype=np.float32)
-        order = np.argsort(-similarity, kind="stable")
+        # The best few thousand by a partial sort (linear), in order; all of them only when the
+        # allowed documents are too few among those.
+        head = k * 4 if allowed is None else max(k * 20, 2000)
         found: list[Neighbour] = []
-        for i in order:
-            document = int(self.ids[i])
-            if document == exclude or (allowed is not None and not (allowed >> document) & 1):
-                continue
-            found.append(Neighbour(document, float(similarity[i])))
-            if len(found) == k:
-                break
+        for order in self._orders(similarity, head):
+            for i in order:
+                document = int(self.ids[i])
+                if document == exclude or (allowed is not None and not (allowed >> document) & 1):
+                    continue
+                found.append(Neighbour(document, float(similarity[i])))
+                if len(found) == k:
+                    return found
         return found
+
+    @staticmethod
+    def _orders(similarity: np.ndarray, head: int):
+        """Indices by decreasing similarity: the first `head`, then the rest."""
+        if head >= len(similarity):
+            yield np.argsort(-similarity, kind="stable")
+            return
+        part = np.argpartition(-similarity, head)
+        first, rest = part[:head], part[head:]
+        yield first[np.argsort(-similarity[first], kind="stable")]
+        yield rest[np.argsort(-similarity[rest], kind="stable")]
 
 
 def reciprocal_rank_fusion(*rankings: Sequence[int], k: int = 60) -> list[int]:
