@@ -963,7 +963,15 @@ def evidence_import(
                     has_management_response=record.has_management_response,
                 )
             )
-        created = bulk_create_with_history(prepared, Evidence, default_user=_user(actor))
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(prepared, Evidence, default_user=_user(actor))
+        except IntegrityError as exc:  # a concurrent import took one of the slugs meanwhile
+            raise Conflict(
+                _("Another import of evaluations ran at the same time; nothing was imported.")
+                + " "
+                + _("Please try again.")
+            ) from exc
         by_slug = {e.slug: e for e in created}
         created = [by_slug[e.slug] for e in prepared]
         through = Evidence.countries.through
