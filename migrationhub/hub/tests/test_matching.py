@@ -191,7 +191,7 @@ def requests(draw):
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(rows=orgs(), request=requests())
 def test_vectorised_ranking_equals_the_reference(rows, request):
     table = m.OrganisationTable(rows)
@@ -203,7 +203,7 @@ def test_vectorised_ranking_equals_the_reference(rows, request):
         assert all(0 <= v <= 1 for v in match.components.values())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rows=orgs(), request=requests(), size=st.integers(1, 6))
 def test_consortium_guarantees_hold(rows, request, size):
     candidates = m.rank_reference(request, rows, limit=len(rows))
