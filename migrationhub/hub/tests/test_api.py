@@ -152,3 +152,36 @@ def test_translations_over_the_api(client, reference):
         **_auth(request.test_admin),
     )
     assert same.status_code == 422  # the original language
+
+
+def test_hostile_input_is_refused_cleanly(client, reference):
+    curator = make_curator()
+    request = screened(make_request(), curator)
+    auth = _auth(curator)
+    url = f"/api/v1/hub/requests/{request.slug}"
+    bad_move = client.post(
+        f"{url}/transition", {"to": "<script>"}, content_type="application/json", **auth
+    )
+    assert bad_move.status_code == 422 and bad_move.json()["fields"]["to"]
+    skip = client.post(
+        f"{url}/transition", {"to": "accepted"}, content_type="application/json", **auth
+    )
+    assert skip.status_code == 409 and skip.json()["code"] == "transition_not_allowed"
+    client.post(f"{url}/transition", {"to": "matching"}, content_type="application/json", **auth)
+    huge = client.post(f"{url}/proposals", {"size": 10**9}, content_type="application/json", **auth)
+    assert huge.status_code == 422
+    many = client.post(
+        f"{url}/proposals",
+        {"size": 3, "exclude": [f"x{i}" for i in range(5000)], "note": "n" * 30000},
+        content_type="application/json",
+        **auth,
+    )
+    assert many.status_code == 422 and "note" in many.json()["fields"]
+    assert client.get(f"{url}/matches?limit=-5", **auth).status_code == 200
+    assert client.get("/api/v1/hub/requests?page=999999&page_size=100000").status_code == 200
+    assert client.get("/api/v1/hub/offers?q=%27%22%3B--&kind=%00").status_code in (200, 400, 422)
+    # a stranger's token cannot read a private request, nor its matches
+    private = make_request(private=True)
+    stranger = _auth(make_org().test_admin)
+    assert client.get(f"/api/v1/hub/requests/{private.slug}", **stranger).status_code == 404
+    assert client.get(f"/api/v1/hub/requests/{private.slug}/matches", **stranger).status_code == 404
