@@ -4,7 +4,9 @@ No JavaScript, no CDN, nothing to load; colours are presentation attributes (the
 Content-Security-Policy allows no inline `style`). Every mark carries a `<title>` (read by screen
 readers, shown on hover), every chart an `aria-label`, and every page prints the same figures in
 a table beside the chart. Labels come in translated and are escaped here, so the SVG is safe to
-mark safe. Drawn narrow (360 units) where it must be read on a phone at its natural size.
+mark safe. Drawn narrow (360 units) where it must be read on a phone at its natural size, and
+left to right in every language (`direction="ltr"`: the axes do not mirror on Arabic pages; the
+labels inside are shaped by the browser in their own direction).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def heat_map(
     height = top + cell_h * len(rows) + 8
     highest = max(counts.values(), default=0)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" direction="ltr" viewBox="0 0 {width} {height}" role="img" '
         f'class="chart heat-map" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for j, (_key, label) in enumerate(cols):
@@ -108,7 +110,7 @@ def bar_chart(
         return top + plot_h * (1 - v / ceiling)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" direction="ltr" viewBox="0 0 {width} {height}" role="img" '
         f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for k in range(5):
@@ -177,7 +179,7 @@ def network_picture(
     }
     legend_rows = math.ceil(len(legend) / 2)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + 14 * legend_rows}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" direction="ltr" viewBox="0 0 {size} {size + 14 * legend_rows}" '
         f'role="img" class="chart network" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for a, b, w in links:
@@ -193,7 +195,7 @@ def network_picture(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{d.size:.1f}" fill="{PALETTE[d.group % len(PALETTE)]}" '
             f'stroke="#ffffff"><title>{escape(d.caption)}</title></circle>'
         )
-    for d in sorted(dots, key=lambda d: -d.size)[:8]:
+    for d in sorted(dots, key=lambda d: -d.size)[:5]:
         x, y = where[d.id]
         parts.append(
             f'<text x="{x:.1f}" y="{y - d.size - 2:.1f}" font-size="9" text-anchor="middle" '

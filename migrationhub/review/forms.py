@@ -26,8 +26,12 @@ def _optional(choices: list[tuple[str, str]], everything: Any) -> list[tuple[str
 
 
 class CoverageForm(forms.Form):
-    rows = forms.ChoiceField(label=_("Rows"), required=False, choices=list(AXIS_LABELS.items()))
-    cols = forms.ChoiceField(label=_("Columns"), required=False, choices=list(AXIS_LABELS.items()))
+    rows = forms.ChoiceField(
+        label=_("Rows"), required=False, choices=list(AXIS_LABELS.items()), initial="objective"
+    )
+    cols = forms.ChoiceField(
+        label=_("Columns"), required=False, choices=list(AXIS_LABELS.items()), initial="region"
+    )
     within = forms.ChoiceField(label=_("Regions within"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     objective = forms.ChoiceField(label=_("GCM objective"), required=False)

@@ -316,6 +316,13 @@ def history(
     return out
 
 
+def largest_group(weights: Counter[tuple[int, int]]) -> set[int]:
+    """The organisations of the largest connected group of these links."""
+    g = nx.Graph()
+    g.add_edges_from(weights)
+    return max(nx.connected_components(g), key=len, default=set())
+
+
 def layout(
     ids: Sequence[int], links: Sequence[tuple[int, int, int]]
 ) -> dict[int, tuple[float, float]]:
@@ -328,7 +335,7 @@ def layout(
     g.add_weighted_edges_from(links)
     if len(ids) == 1:
         return {ids[0]: (0.0, 0.0)}
-    positions = nx.spring_layout(g, seed=SEED, iterations=60)
+    positions = nx.spring_layout(g, seed=SEED, iterations=80, k=1.5 / len(ids) ** 0.5)
     xs = [float(p[0]) for p in positions.values()]
     ys = [float(p[1]) for p in positions.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)

@@ -393,7 +393,7 @@ def coverage_view(
     key = ("coverage", rows, cols, within, filters, get_language())
     found = snap.memo.get(key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     selected = coverage.select(snap.records, snap.geo, filters)
     row_values = axis_values(snap, rows, within)
     col_values = axis_values(snap, cols, within)
@@ -468,7 +468,7 @@ def gap_list(
     key = ("gaps", region_kind, within, objective, level, get_language())
     remembered = snap.memo.get(key)
     if remembered is not None:
-        return remembered  # type: ignore[no-any-return]
+        return remembered
     regions = snap.geo.children(within) if within else snap.geo.of_kind(region_kind)
     objectives = [objective] if objective else snap.order["objectives"]
     levels = snap.order["levels"]
@@ -586,8 +586,9 @@ def pair_labels(
 def network_picture_data(
     scope: tuple[str, str] = ("world", ""), limit: int = 40
 ) -> tuple[list[Any], list[tuple[int, int, int]], list[str]]:
-    """The most connected organisations of the scope laid out for `charts.network_picture`:
-    dots, links among them and the legend (governance levels). Memoised with the facts."""
+    """The most connected organisations of the scope's largest connected group, laid out for
+    `charts.network_picture`: dots, links among them and the legend (governance levels).
+    Memoised with the facts."""
     from . import charts
 
     snap = snapshot()
@@ -600,7 +601,13 @@ def network_picture_data(
     for a, b in weights:
         degree[a] += 1
         degree[b] += 1
-    chosen = {oid for oid, _d in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]}
+    core = network.largest_group(weights)
+    chosen = {
+        oid
+        for oid, _d in sorted(
+            ((o, d) for o, d in degree.items() if o in core), key=lambda kv: (-kv[1], kv[0])
+        )[:limit]
+    }
     links = [(a, b, w) for (a, b), w in weights.items() if a in chosen and b in chosen]
     positions = network.layout(sorted(chosen), links)
     levels = snap.order["levels"]

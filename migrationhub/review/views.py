@@ -26,7 +26,11 @@ GAP_PAGE_SIZE = 50
 
 @cached_page(*DOMAINS)
 def coverage(request: HttpRequest) -> HttpResponse:
-    form = CoverageForm(request.GET or None)
+    data = request.GET.copy() if request.GET else None
+    if data is not None:
+        data.setdefault("rows", "objective")
+        data.setdefault("cols", "region")
+    form = CoverageForm(data)
     valid = form.is_valid() if request.GET else True
     rows, cols, within = form.axes() if request.GET else ("objective", "region", WORLD)
     view = selectors.coverage_view(rows=rows, cols=cols, within=within, filters=form.filters())
