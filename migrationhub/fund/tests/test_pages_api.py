@@ -285,3 +285,16 @@ def test_forms_for_each_role(reference, client):
     assert r.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Proposal.FUNDED
+
+
+def test_public_pages_do_not_query_per_row(
+    reference, client, settings, django_assert_max_num_queries
+):
+    settings.MIGRATIONHUB_PAGE_CACHE = False  # render every time
+    manager = make_manager()
+    for _ in range(3):
+        _funded(manager)
+    for path in ("/fund/", "/fund/proposals/", "/fund/contributions/", "/fund/ledger/"):
+        client.get(path)  # vocabularies cached
+        with django_assert_max_num_queries(20):
+            assert client.get(path).status_code == 200
