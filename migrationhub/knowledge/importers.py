@@ -301,7 +301,7 @@ class EvidenceReader:
             if not url.startswith(("https://", "http://")) or len(url) > 1000:
                 errors["File URL"] = [_("links must be http(s) addresses")]
                 continue
-            name = unquote(url.rsplit("/", 1)[-1])
+            name = unquote(unquote(url.rsplit("/", 1)[-1]))  # some are encoded twice
             documents.append({"url": url, "label": name[:200]})
         record = EvidenceRecord(
             title=title,
@@ -317,7 +317,10 @@ class EvidenceReader:
             coverage=cell("Evaluation Coverage")[:40],
             offices=split_listed(cell("Regions Covered")),
             themes=split_listed(cell("Migration Thematic Areas")),
-            crosscutting=split_listed(cell("Relevant Crosscutting Themes")),
+            # "None" says the evaluation has no cross-cutting theme.
+            crosscutting=[
+                t for t in split_listed(cell("Relevant Crosscutting Themes")) if t != "None"
+            ],
             scope=split_listed(cell("Type of Evaluation Scope")),
             timing=cell("Type of Evaluation Timing")[:120],
             evaluator=cell("Type of Evaluator")[:60],
