@@ -9,6 +9,7 @@ urlpatterns = [
     path("curation/", views.curation, name="curation"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<slug:slug>/", views.request_detail, name="request_detail"),
+    path("requests/<slug:slug>/edit/", views.request_edit, name="request_edit"),
     path("requests/<slug:slug>/screen/", views.request_screen, name="request_screen"),
     path("requests/<slug:slug>/move/", views.request_move, name="request_move"),
     path("requests/<slug:slug>/matches/", views.request_matches, name="request_matches"),

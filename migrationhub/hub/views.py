@@ -132,6 +132,36 @@ def request_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def request_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    support = _request(request, slug)
+    if not permissions.is_requester(request.user, support):
+        raise Http404(_("No such page."))
+    form = RequestForm(
+        request.POST or None,
+        initial=RequestForm.initial_of(support),
+        requesters=[support.requester],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(actor=request.user, request=support, fields=form.fields_value())
+        except ApplicationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The request is updated."))
+            return redirect("hub:request_detail", slug=slug)
+    return render(
+        request,
+        "hub/request_form.html",
+        {
+            "form": form,
+            "requesters": [support.requester],
+            "title": _("Correct the request"),
+            "submit": _("Save the request"),
+        },
+    )
+
+
 @cached_page(*DOMAINS)
 def request_detail(request: HttpRequest, slug: str) -> HttpResponse:
     support = _request(request, slug)
@@ -154,6 +184,8 @@ def request_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_curator": workflow.CURATOR in roles,
             "is_requester": permissions.is_requester(user, support),
             "may_accept": workflow.REQUESTER in roles and support.status == workflow.PROPOSED,
+            "may_edit": permissions.is_requester(user, support)
+            and support.status in workflow.OPEN_BEFORE_ACCEPTANCE,
             "may_match": permissions.can_see_matches(user, support),
             "transition_form": TransitionForm(steps=steps) if steps else None,
             "screening": _screening(support),

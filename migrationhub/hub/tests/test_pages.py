@@ -124,3 +124,26 @@ def test_open_data_holds_public_requests_and_offers_only(client, reference):
     offers = client.get("/api/v1/open-data/hub-offers.json").content.decode()
     assert f'"organisation": "{org.slug}"' in offers or f'"organisation":"{org.slug}"' in offers
     assert client.get("/api/v1/open-data/hub.datapackage.zip").status_code == 200
+
+
+def test_the_requester_corrects_the_request(client, reference):
+    request = make_request()
+    url = reverse("hub:request_edit", args=[request.slug])
+    client.force_login(make_org().test_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(request.test_admin)
+    page = client.get(url)
+    assert page.status_code == 200 and request.title in page.content.decode()
+    data = {
+        "requester": request.requester.slug,
+        "title": "A clearer title",
+        "country": "SEN",
+        "objectives": ["6"],
+        "need": "The same need, said better.",
+        "outcomes": "One outcome",
+        "support_kinds": ["training"],
+        "language": "en",
+    }
+    assert client.post(url, data).status_code == 302
+    fresh = selectors.support_request_get(request.slug)
+    assert fresh.title == "A clearer title" and fresh.support_kinds == ["training"]
