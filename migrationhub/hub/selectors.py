@@ -172,6 +172,17 @@ def offer_list() -> QuerySet[Offer]:
     return offer_queryset().order_by("pk")
 
 
+def offers_of_organisation(organisation: Any) -> QuerySet[Offer]:
+    """An organisation's open offers, soonest ending first (its profile shows them)."""
+    return (
+        Offer.objects.filter(
+            organisation=organisation, status=Offer.OPEN, ends_on__gte=timezone.localdate()
+        )
+        .select_related("language")
+        .order_by("ends_on", "pk")
+    )
+
+
 def offers_ended(today: dt.date) -> QuerySet[Offer]:
     """Open offers whose end date has passed."""
     return Offer.objects.filter(status=Offer.OPEN, ends_on__lt=today)

@@ -147,3 +147,11 @@ def test_the_requester_corrects_the_request(client, reference):
     assert client.post(url, data).status_code == 302
     fresh = selectors.support_request_get(request.slug)
     assert fresh.title == "A clearer title" and fresh.support_kinds == ["training"]
+
+
+def test_an_organisations_profile_shows_its_open_offers(client, reference):
+    org = make_org()
+    profile = reverse("organisations:detail", args=[org.slug])
+    assert "Offers of support" not in client.get(profile).content.decode()
+    services.offer_create(actor=org.test_admin, organisation=org, fields=offer_fields())
+    assert "Offers of support" in client.get(profile).content.decode()
