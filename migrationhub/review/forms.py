@@ -32,7 +32,11 @@ class CoverageForm(forms.Form):
     cols = forms.ChoiceField(
         label=_("Columns"), required=False, choices=list(AXIS_LABELS.items()), initial="region"
     )
-    within = forms.ChoiceField(label=_("Regions within"), required=False)
+    within = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        help_text=_("Counts what touches this region; its sub-regions are the region columns."),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
     objective = forms.ChoiceField(label=_("GCM objective"), required=False)
     level = forms.ChoiceField(label=_("Governance level"), required=False)
@@ -68,9 +72,10 @@ class CoverageForm(forms.Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
+        within = data.get("within") or WORLD
         return Filters(
             country=data.get("country") or "",
-            region="",
+            region="" if within == WORLD else within,
             objective=data.get("objective") or "",
             level=data.get("level") or "",
             type=data.get("type") or "",

@@ -10,6 +10,10 @@ For each calendar year Y:
   today, for the current year), by the registry's own rule (ADR 0006: 24 months without a
   report), applied with only the reports made by then — the light the record had at the time.
 
+The registry does not record the day a record was closed: a completed or cancelled partnership
+ends on its end date, and one without an end date, or a fulfilled or withdrawn pledge, counts as
+closed from today only (in past years it counts as open, as it then was, or as silent).
+
 Shares are percentages with one decimal (None when nothing was open). The light rule is passed
 in (`light_on`), so this module stays pure and the rule stays defined once, in partnerships.
 """

@@ -195,3 +195,12 @@ def test_a_report_reads_a_fixed_number_of_queries_whatever_the_registry(
     # with the facts in memory, a report reads nothing but the cache's bookkeeping
     with django_assert_max_num_queries(3):
         assert client.get("/review/objectives/5/").status_code == 200
+
+
+def test_the_region_filter_restricts_every_table(registry):
+    view = selectors.coverage_view(rows="objective", cols="level", filters=Filters(region="011"))
+    assert view.table.total["partnership"] == 2  # Senegal's and Ghana's
+    eastern = selectors.coverage_view(rows="objective", cols="level", filters=Filters(region="014"))
+    assert eastern.table.total == {"partnership": 0, "pledge": 0, "practice": 0}
+    page = Client().get("/review/?rows=objective&cols=level&within=014")
+    assert page.status_code == 200
