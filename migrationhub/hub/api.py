@@ -599,6 +599,45 @@ def offer_create(request: HttpRequest, payload: OfferCreateIn) -> Status[Any]:
     return Status(201, selectors.offer_get(offer.slug))
 
 
+class OfferUpdateIn(Schema):
+    title: str | None = None
+    description: str | None = None
+    ends_on: dt.date | None = None
+    kinds: list[str] | None = None
+    objectives: list[int] | None = None
+    regions: list[str] | None = None
+    languages: list[str] | None = None
+    capacity: str | None = None
+    language: str | None = None
+
+
+@router.patch(
+    "/offers/{slug}",
+    response={200: OfferOut, **errors(401, 403, 404, 409, 422)},
+    auth=TokenAuth(),
+    summary="Edit an offer (its organisation's admins); fields left out keep their values",
+    operation_id="hub_offer_update",
+)
+def offer_update(request: HttpRequest, slug: str, payload: OfferUpdateIn) -> Offer | None:
+    offer = _offer(slug)
+    current = {
+        "title": offer.title,
+        "description": offer.description,
+        "ends_on": offer.ends_on,
+        "kinds": list(offer.kinds),
+        "objectives": [o.number for o in offer.objectives.all()],
+        "regions": [r.m49 for r in offer.regions.all()],
+        "languages": [lang.code for lang in offer.languages.all()],
+        "capacity": offer.capacity,
+        "language": offer.language_id,
+    }
+    current.update({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    services.offer_update(
+        actor=token_user(request), offer=offer, fields=services.OfferFields(**current)
+    )
+    return selectors.offer_get(slug)
+
+
 @router.post(
     "/offers/{slug}/withdraw",
     response={200: OfferOut, **errors(401, 403, 404, 409, 422)},

@@ -228,6 +228,21 @@ class OfferForm(forms.Form):
         self.fields["languages"].choices = choices["languages"]
         self.fields["language"].choices = choices["languages"]
 
+    @staticmethod
+    def initial_of(offer: Any) -> dict[str, Any]:
+        return {
+            "organisation": offer.organisation.slug,
+            "title": offer.title,
+            "description": offer.description,
+            "kinds": list(offer.kinds),
+            "objectives": [str(o.number) for o in offer.objectives.all()],
+            "regions": [r.m49 for r in offer.regions.all()],
+            "languages": [lang.code for lang in offer.languages.all()],
+            "capacity": offer.capacity,
+            "ends_on": offer.ends_on,
+            "language": offer.language_id,
+        }
+
     def fields_value(self) -> OfferFields:
         d = self.cleaned_data
         return OfferFields(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("offers/", views.offer_list, name="offers"),
     path("offers/new/", views.offer_create, name="offer_create"),
     path("offers/<slug:slug>/", views.offer_detail, name="offer_detail"),
+    path("offers/<slug:slug>/edit/", views.offer_edit, name="offer_edit"),
     path("offers/<slug:slug>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
     path("offers/<slug:slug>/translate/", views.offer_translate, name="offer_translate"),
 ]

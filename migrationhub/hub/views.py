@@ -412,6 +412,31 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    offer = _offer(slug)
+    if not permissions.is_offer_admin(request.user, offer):
+        raise Http404(_("No such page."))
+    form = OfferForm(
+        request.POST or None,
+        initial=OfferForm.initial_of(offer),
+        organisations=[offer.organisation],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_update(actor=request.user, offer=offer, fields=form.fields_value())
+        except ApplicationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is updated."))
+            return redirect("hub:offer_detail", slug=slug)
+    return render(
+        request,
+        "hub/form_page.html",
+        {"form": form, "title": _("Edit the offer"), "submit": _("Save the offer")},
+    )
+
+
 @cached_page(*DOMAINS)
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = _offer(slug)

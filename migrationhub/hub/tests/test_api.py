@@ -185,3 +185,18 @@ def test_hostile_input_is_refused_cleanly(client, reference):
     stranger = _auth(make_org().test_admin)
     assert client.get(f"/api/v1/hub/requests/{private.slug}", **stranger).status_code == 404
     assert client.get(f"/api/v1/hub/requests/{private.slug}/matches", **stranger).status_code == 404
+
+
+def test_an_offer_is_edited_by_its_admins(client, reference):
+    from migrationhub.hub import services
+
+    org = make_org()
+    offer = services.offer_create(actor=org.test_admin, organisation=org, fields=offer_fields())
+    url = f"/api/v1/hub/offers/{offer.slug}"
+    body = {"capacity": "Three experts", "kinds": ["training"], "title": None}
+    stranger = _auth(make_org().test_admin)
+    assert client.patch(url, body, content_type="application/json", **stranger).status_code == 403
+    ok = client.patch(url, body, content_type="application/json", **_auth(org.test_admin))
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["capacity"] == "Three experts" and ok.json()["kinds"] == ["training"]
+    assert ok.json()["title"] == offer.title
