@@ -337,7 +337,7 @@ def organisation_table() -> matching.OrganisationTable:
     or hub offers changed (their page-cache generations), else reused in this process."""
     stamp = tuple(sorted(page_cache.generations(MATCH_DOMAINS).items()))
     with _table_lock:
-        if _table.get("stamp") == stamp and page_cache.enabled():
+        if _table.get("stamp") == stamp:
             cached: matching.OrganisationTable = _table["table"]
             return cached
     table = matching.OrganisationTable(organisation_rows())
