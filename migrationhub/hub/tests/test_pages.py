@@ -155,3 +155,13 @@ def test_an_organisations_profile_shows_its_open_offers(client, reference):
     assert "Offers of support" not in client.get(profile).content.decode()
     services.offer_create(actor=org.test_admin, organisation=org, fields=offer_fields())
     assert "Offers of support" in client.get(profile).content.decode()
+
+
+def test_who_moved_a_request_is_shown_to_its_people_only(client, reference):
+    curator = make_curator(display_name="Curator Ada")
+    request = screened(make_request(), curator)
+    public = client.get(reverse("hub:request_detail", args=[request.slug])).content.decode()
+    assert "Curator Ada" not in public and "a hub curator" in public
+    client.force_login(request.test_admin)
+    mine = client.get(reverse("hub:request_detail", args=[request.slug])).content.decode()
+    assert "Curator Ada" in mine
