@@ -1001,9 +1001,7 @@ def partnership_review_facts() -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def light_on(
-    *, today: dt.date, since: dt.date, last_report: dt.date | None, closed: bool
-) -> str:
+def light_on(*, today: dt.date, since: dt.date, last_report: dt.date | None, closed: bool) -> str:
     """The status light a record had on `today` (ADR 0006's rule, `lights.status_light`), for
     the review's trends of inactive records over past years."""
     return lights.status_light(

@@ -32,7 +32,7 @@ import itertools
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -73,6 +73,7 @@ class Facts:
     level_pairs: list[tuple[tuple[str, str], int]]
     type_pairs: list[tuple[tuple[str, str], int]]
     exact: bool  # betweenness computed exactly (not estimated)
+    betweenness: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def cross_level_share(self) -> float:
@@ -187,8 +188,12 @@ def measures(
     *,
     top: int = 10,
     samples: int | None = None,
+    scores: tuple[dict[int, float], bool] | None = None,
 ) -> Facts:
-    """Every fact of the network of `nodes` linked by `memberships`."""
+    """Every fact of the network of `nodes` linked by `memberships`. With `scores` (the
+    betweenness of a larger network, and whether it is exact), brokers are ranked by those
+    instead of being computed on this one: a country's brokers by what they connect in the
+    whole network, at the cost of a lookup."""
     by_id = {n.id: n for n in nodes}
     weights = Counter(
         {
@@ -203,11 +208,15 @@ def measures(
         key=lambda c: (-len(c), c[0]),
     )
     isolates = sorted(nx.isolates(g))
-    scores, exact = betweenness(g, samples=samples)
+    if scores is None:
+        found, exact = betweenness(g, samples=samples)
+    else:
+        wide, exact = scores
+        found = {n: wide.get(n, 0.0) for n, d in g.degree() if d > 0}
     degree = dict(g.degree())
     brokers = [
         Broker(oid, score, degree[oid])
-        for oid, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        for oid, score in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         if score > 0
     ][:top]
     level_pairs: Counter[tuple[str, str]] = Counter()
@@ -231,6 +240,7 @@ def measures(
         level_pairs=sorted(level_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
         type_pairs=sorted(type_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
         exact=exact,
+        betweenness=found,
     )
 
 

@@ -39,6 +39,7 @@ DOMAINS = ("partnerships", "practices", "organisations", "taxonomy")
 REGION_KINDS = ("region", "subregion", "intermediate")
 EVERYTHING = Filters()
 NETWORK_MEMO = 256
+KEPT = (("network", ("world", "")), "cube")  # what a full memo keeps: the costliest to redo
 
 
 @dataclass(frozen=True)
@@ -420,7 +421,9 @@ def coverage_view(
 def _remember(snap: Snapshot, key: Any, value: Any) -> None:
     """Keep `value` on the snapshot, within a bounded number of entries."""
     if len(snap.memo) > NETWORK_MEMO:
+        kept = {k: snap.memo[k] for k in KEPT if k in snap.memo}
         snap.memo.clear()
+        snap.memo.update(kept)
     snap.memo[key] = value
 
 
@@ -529,23 +532,23 @@ def _scope_partnerships(snap: Snapshot, scope: tuple[str, str]) -> set[int]:
 
 def network_facts(scope: tuple[str, str] = ("world", "")) -> network.Facts:
     """The network of the whole directory (`("world", "")`: every organisation a node, so the
-    isolated ones show), or of the organisations in the scope's partnerships."""
+    isolated ones show), or of the organisations in the scope's partnerships, whose brokers are
+    ranked by their betweenness in the whole network (what they connect, not only inside the
+    scope; and one betweenness per data change, not one per report)."""
     snap = snapshot()
     key = ("network", scope)
     found = snap.memo.get(key)
     if found is None:
         if scope[0] == "world":
-            nodes = list(snap.nodes.values())
-            memberships = snap.memberships
+            found = network.measures(list(snap.nodes.values()), snap.memberships)
         else:
+            wide = network_facts(("world", ""))
             pids = _scope_partnerships(snap, scope)
             memberships = [(p, o) for p, o in snap.memberships if p in pids]
             ids = {o for _p, o in memberships}
             nodes = [snap.nodes[o] for o in sorted(ids) if o in snap.nodes]
-        found = network.measures(nodes, memberships)
-        if len(snap.memo) > NETWORK_MEMO:
-            snap.memo.clear()
-        snap.memo[key] = found
+            found = network.measures(nodes, memberships, scores=(wide.betweenness, wide.exact))
+        _remember(snap, key, found)
     return found
 
 
