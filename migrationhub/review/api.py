@@ -319,7 +319,8 @@ def _network_out(facts: Any) -> dict[str, Any]:
 @decorate_view(cached_api(*DOMAINS))
 def review_network(request: HttpRequest, filters: Query[NetworkFilters]) -> dict[str, Any]:
     """The whole directory, or (one of `country`, `region`, `objective`) the organisations in
-    that scope's partnerships. The first 100 isolated organisations are listed."""
+    that scope's partnerships, their brokers ranked by their betweenness in the whole network.
+    The first 100 isolated organisations are listed."""
     chosen = selectors.filters_from(
         country=filters.country, region=filters.region, objective=filters.objective
     )

@@ -204,3 +204,28 @@ def test_the_region_filter_restricts_every_table(registry):
     assert eastern.table.total == {"partnership": 0, "pledge": 0, "practice": 0}
     page = Client().get("/review/?rows=objective&cols=level&within=014")
     assert page.status_code == 200
+
+
+HOSTILE = ["%00", "x" * 5000, "'; DROP TABLE x;--", "%E2%80%AE", "-1", "9" * 30, "<script>"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_is_refused_never_a_server_error(reference, value):
+    client = Client()
+    urls = [
+        f"/api/v1/review/coverage?country={value}",
+        f"/api/v1/review/coverage?within={value}",
+        f"/api/v1/review/coverage?year_from={value}",
+        f"/api/v1/review/coverage?kinds={value}",
+        f"/api/v1/review/gaps?objective={value}&page={value}",
+        f"/api/v1/review/gaps/countries/{value}",
+        f"/api/v1/review/network?region={value}",
+        f"/api/v1/review/reports/country/{value}",
+        f"/review/?country={value}&year_to={value}",
+        f"/review/gaps/?within={value}&country={value}",
+        f"/review/countries/{value}/",
+        f"/review/regions/{value}/report.pdf",
+    ]
+    for url in urls:
+        status = client.get(url).status_code
+        assert status in (200, 404, 422), (url[:80], status)
