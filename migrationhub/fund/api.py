@@ -382,7 +382,7 @@ def fund_financial_table(request: HttpRequest) -> dict[str, Any]:
     """Every balance is derived from the ledger (per earmark and currency); contributions are
     per contributing organisation; transfers per funded proposal."""
     fund = selectors.fund_get()
-    pools = selectors.pool_balances(fund)
+    pools = selectors.pool_balances()
     return {
         "fund": fund.name if fund else "",
         "balances": [_pool(p) for p in pools],

@@ -306,3 +306,35 @@ class PoolLock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fund", "earmark", "currency"], name="unique_pool_lock")
         ]
+
+
+class Close(models.Model):
+    """A period close: every account's balance over the entries up to `last_entry_id`, taken
+    while no entry could be written (services.ledger_close). Immutable like the entries; a
+    balance is then the latest close's plus the sum of the entries after it, so reading every
+    balance does not grow with the whole ledger. Each close is checked against the full sum."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="closes")
+    at = models.DateTimeField(auto_now_add=True)
+    last_entry_id = models.BigIntegerField()
+    entries = models.BigIntegerField(help_text="How many entries it sums.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-last_entry_id"]
+
+
+class CloseBalance(models.Model):
+    close = models.ForeignKey(Close, on_delete=models.CASCADE, related_name="balances")
+    account = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["close", "account", "currency"], name="unique_close_balance"
+            )
+        ]

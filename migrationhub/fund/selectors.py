@@ -23,6 +23,8 @@ from migrationhub.taxonomy import selectors as taxonomy_selectors
 from . import ledger, permissions
 from .models import (
     Allocation,
+    Close,
+    CloseBalance,
     Contribution,
     Disbursement,
     Entry,
@@ -63,12 +65,33 @@ class PoolBalance:
 
 
 def account_balances(fund: Fund | None = None) -> dict[tuple[str, str], Decimal]:
-    """Every (account, currency) balance: one SUM … GROUP BY over the entries."""
-    rows = Entry.objects.all()
+    """Every (account, currency) balance: the latest period close's balances plus one
+    SUM … GROUP BY over the entries after it (services.ledger_close); for one `fund`, one
+    SUM … GROUP BY over its entries."""
     if fund is not None:
-        rows = rows.filter(movement__fund=fund)
-    grouped = rows.values_list("account", "currency").annotate(total=Sum("amount")).order_by()
-    return {(account, currency): total for account, currency, total in grouped}
+        rows = Entry.objects.filter(movement__fund=fund)
+        grouped = rows.values_list("account", "currency").annotate(total=Sum("amount")).order_by()
+        return {(account, currency): total for account, currency, total in grouped}
+    close = Close.objects.order_by("-last_entry_id").first()
+    balances: dict[tuple[str, str], Decimal] = {}
+    since = 0
+    if close is not None:
+        since = close.last_entry_id
+        balances = {
+            (a, c): amount
+            for a, c, amount in CloseBalance.objects.filter(close=close).values_list(
+                "account", "currency", "amount"
+            )
+        }
+    delta = (
+        Entry.objects.filter(pk__gt=since)
+        .values_list("account", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for account, currency, total in delta:
+        balances[(account, currency)] = balances.get((account, currency), ZERO) + total
+    return balances
 
 
 def allocation_earmarks(fund: Fund | None = None) -> dict[int, str]:
@@ -450,7 +473,7 @@ def portfolio(fund: Fund | None = None) -> list[Portfolio]:
     fund = fund or fund_get()
     if fund is None:
         return []
-    balances = account_balances(fund)
+    balances = account_balances()
     allocations = list(
         Allocation.objects.filter(fund=fund)
         .select_related("proposal__partnership__lead__stakeholder_type")

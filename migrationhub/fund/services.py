@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,8 @@ from . import ledger, permissions, screening
 from .errors import Code
 from .models import (
     Allocation,
+    Close,
+    CloseBalance,
     Contribution,
     Disbursement,
     Entry,
@@ -690,6 +692,60 @@ def _after_reversal(movement: Movement, actor: Any) -> None:
             proposal.status = Proposal.APPROVED
             audit.by(proposal, actor)
             proposal.save(update_fields=["status", "updated_at"])
+
+
+# --- period close --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ledger_close(*, actor: Any) -> Close:
+    """Close the period: store every account's balance over the entries written so far, so that
+    reading every balance sums only the entries after it (selectors.account_balances). The close
+    is taken while no entry can be written (PostgreSQL: the entries table locked against
+    writers, who queue; SQLite: the database's write lock), so no entry below the close's last
+    one commits after it. Fund managers close (the platform itself from the command line)."""
+    if actor is not None:
+        permissions.require_manager(actor)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE fund_entry IN EXCLUSIVE MODE")
+    else:
+        PoolLock.objects.update(writes=F("writes"))  # any write takes SQLite's write lock
+    previous = Close.objects.order_by("-last_entry_id").first()
+    last = Entry.objects.aggregate(m=Max("pk"))["m"] or 0
+    if previous is not None and previous.last_entry_id == last:
+        return previous
+    balances: dict[tuple[str, str], Decimal] = {}
+    since = 0
+    if previous is not None:
+        since = previous.last_entry_id
+        balances = {
+            (a, c): amount
+            for a, c, amount in previous.balances.values_list("account", "currency", "amount")
+        }
+    delta = (
+        Entry.objects.filter(pk__gt=since, pk__lte=last)
+        .values_list("account", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for account, currency, total in delta:
+        balances[(account, currency)] = balances.get((account, currency), Decimal(0)) + total
+    close = Close.objects.create(
+        fund=fund_default(),
+        last_entry_id=last,
+        entries=Entry.objects.filter(pk__lte=last).count(),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    CloseBalance.objects.bulk_create(
+        [
+            CloseBalance(close=close, account=a, currency=c, amount=amount)
+            for (a, c), amount in balances.items()
+        ],
+        batch_size=5000,
+    )
+    audit.record(actor=actor, action="ledger.close", target=close, last_entry=last)
+    return close
 
 
 # --- portfolio targets ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def _roles(user: Any) -> dict[str, bool]:
 def overview(request: HttpRequest) -> HttpResponse:
     """The public financial table, in the spirit of the MPTF Office Gateway."""
     fund = selectors.fund_get()
-    pools = selectors.pool_balances(fund)
+    pools = selectors.pool_balances()
     totals = selectors.totals_by_currency(pools)
     contributors = selectors.contributions_by_contributor()
     return render(

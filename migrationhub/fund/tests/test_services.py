@@ -322,3 +322,33 @@ def test_portfolio_balance_against_targets(reference):
     assert shares["6"].share == Decimal("100.00") and shares["6"].target == Decimal("30")
     assert shares["7"].share == Decimal("0.00") and shares["7"].target == Decimal("20.5")
     assert [s.code for s in usd.dimensions["region"]]  # the partnership's country's region
+
+
+def test_a_period_close_keeps_every_balance_exact(reference):
+    from django.core.management import call_command
+
+    from migrationhub.fund.models import Close
+
+    manager = make_manager()
+    make_contribution(manager=manager, amount="1000")
+    proposal = make_approved(manager=manager, amount=Decimal("600"))
+    allocation = services.allocation_create(actor=manager, proposal=proposal, amount="600")
+    # when: closed, then more movements, then closed again from the command line
+    first = services.ledger_close(actor=manager)
+    assert services.ledger_close(actor=manager) == first  # nothing new: the same close
+    services.disbursement_create(actor=manager, allocation=allocation, amount=Decimal("250"))
+    make_contribution(manager=manager, amount="0.50", currency="EUR")
+    full = selectors.account_balances(selectors.fund_get())
+    assert selectors.account_balances() == full
+    call_command("fund_close")
+    # then
+    assert Close.objects.count() == 2
+    assert selectors.account_balances() == full
+    [eur, usd] = selectors.pool_balances()
+    assert (usd.unallocated, usd.disbursed, eur.unallocated) == (
+        Decimal("400"),
+        Decimal("250"),
+        Decimal("0.50"),
+    )
+    with pytest.raises(PermissionDenied):
+        services.ledger_close(actor=make_user())
