@@ -305,7 +305,7 @@ class OfferCreateIn(Schema):
     language: str = "en"
 
 
-class TranslationOut(Schema):
+class HubTranslationOut(Schema):
     language: str
     title: str
     text: str
@@ -527,7 +527,7 @@ def proposal_accept(request: HttpRequest, slug: str, proposal_id: int) -> Suppor
 
 @router.put(
     "/requests/{slug}/translations/{language}",
-    response={200: TranslationOut, **errors(401, 403, 404, 422)},
+    response={200: HubTranslationOut, **errors(401, 403, 404, 422)},
     auth=TokenAuth(),
     summary="Add or replace a request's title and need in another language (the requester)",
     operation_id="hub_request_translation_put",
@@ -652,7 +652,7 @@ def offer_withdraw(request: HttpRequest, slug: str, payload: WithdrawIn) -> Offe
 
 @router.put(
     "/offers/{slug}/translations/{language}",
-    response={200: TranslationOut, **errors(401, 403, 404, 409, 422)},
+    response={200: HubTranslationOut, **errors(401, 403, 404, 409, 422)},
     auth=TokenAuth(),
     summary="Add or replace an offer's title and description in another language (its admins)",
     operation_id="hub_offer_translation_put",
