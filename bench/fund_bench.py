@@ -19,7 +19,9 @@ bench/partnerships_bench.py uses them).
    - `selectors.pool_balances()`: every pool's deposited, allocated, disbursed and unallocated
      money, derived from the former, with the books' zero-sum check;
    - the reference, in the same run: plain SQL
-     `SELECT account, currency, SUM(amount) FROM fund_entry GROUP BY account, currency`.
+     `SELECT account, currency, SUM(amount) FROM fund_entry GROUP BY account, currency`;
+   then again after a period close (`services.ledger_close`, timed) and 10,000 entries written
+   since (checked: every balance equals the full sum).
 2. **Allocation throughput** (PostgreSQL; SQLite serialises every writer on its one database
    lock, so one writer is measured there): `--writers` threads, each with its own connection,
    call `services.allocation_create` `--allocations` times each on approved proposals (made with
@@ -54,6 +56,7 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/bench_fund"
 EARMARKS = 25
 CONTRIBUTIONS = 2_000  # distinct contributor accounts (the MPTF has had a few hundred)
 ALLOCATIONS = 10_000  # distinct allocations, each with its disbursed account
+DELTA = 10_000  # entries written after the period close
 CURRENCIES = ("USD", "EUR", "CHF")
 
 
@@ -73,14 +76,16 @@ def timed(run, repeat: int) -> dict:
     return percentiles(samples)
 
 
-def fill_ledger(entries: int) -> None:
-    """`entries` entries as `entries // 2` balanced movements, written in bulk with SQL."""
+def fill_ledger(entries: int, start: int = 1) -> None:
+    """`entries` entries as `entries // 2` balanced movements (numbered from `start`), written in
+    bulk with SQL."""
     from django.db import connection, transaction
 
     from migrationhub.fund.models import Fund
 
-    fund = Fund.objects.create(slug="bench", name="Bench fund")
+    fund, _created = Fund.objects.get_or_create(slug="bench", defaults={"name": "Bench fund"})
     movements = entries // 2
+    first, last = start, start + movements - 1
     e = EARMARKS
     earmark = f"CASE WHEN n % {e} = 0 THEN 'none' ELSE 'objective-' || (n % {e}) END"
     currency = "CASE n % 3 WHEN 0 THEN 'USD' WHEN 1 THEN 'EUR' ELSE 'CHF' END"
@@ -97,12 +102,12 @@ def fill_ledger(entries: int) -> None:
         f"ELSE 'contributor:' || (n % {CONTRIBUTIONS}) END"
     )
     if connection.vendor == "postgresql":
-        series = f"SELECT generate_series(1, {movements}) AS n"
+        series = f"SELECT generate_series({first}, {last}) AS n"
         now = "now()"
         today = "CURRENT_DATE"
     else:
         series = (
-            f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {movements}) "
+            f"WITH RECURSIVE s(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM s WHERE n < {last}) "
             "SELECT n FROM s"
         )
         now = "CURRENT_TIMESTAMP"
@@ -145,7 +150,7 @@ def measure_balances(entries: int, repeat: int) -> dict:
             cursor.fetchall()
 
     accounts = len(selectors.account_balances())
-    return {
+    figures = {
         "entries": count,
         "accounts": accounts,
         "load_s": round(loaded, 1),
@@ -153,6 +158,22 @@ def measure_balances(entries: int, repeat: int) -> dict:
         "pool_balances": timed(selectors.pool_balances, repeat),
         "plain_sql": timed(plain_sql, repeat),
     }
+    # after a period close, and `DELTA` entries written since
+    from migrationhub.fund import services
+
+    started = time.perf_counter()
+    services.ledger_close(actor=None)
+    figures["close_s"] = round(time.perf_counter() - started, 2)
+    fill_ledger(DELTA, start=count // 2 + 1)
+    full = selectors.account_balances(selectors.fund_get())
+    assert selectors.account_balances() == full, "a close must not change any balance"
+    figures["closed"] = {
+        "entries": Entry.objects.count(),
+        "account_balances": timed(selectors.account_balances, repeat),
+        "pool_balances": timed(selectors.pool_balances, repeat),
+        "plain_sql": timed(plain_sql, repeat),
+    }
+    return figures
 
 
 def make_pools(writers: int, allocations: int, shared: bool):
@@ -350,17 +371,20 @@ def report(results: list[dict]) -> None:
     print("\n| database | what | p50 ms | p95 ms | plain SQL p95 ms | ratio |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for r in results:
-        b = r["balances"]
-        ref = b["plain_sql"]["p95"]
-        for key, label in (
-            ("account_balances", f"every account balance ({b['accounts']:,} accounts)"),
-            ("pool_balances", "every pool's balances, zero-sum checked"),
-        ):
-            m = b[key]
-            print(
-                f"| {r['backend']} ({b['entries']:,} entries) | {label} | {m['p50']:.1f} | "
-                f"{m['p95']:.1f} | {ref:.1f} | {m['p95'] / ref:.2f} |"
-            )
+        for b, when in ((r["balances"], "no close"), (r["balances"].get("closed"), "closed")):
+            if not b:
+                continue
+            ref = b["plain_sql"]["p95"]
+            for key, label in (
+                ("account_balances", "every account balance"),
+                ("pool_balances", "every pool's balances, zero-sum checked"),
+            ):
+                m = b[key]
+                print(
+                    f"| {r['backend']} ({b['entries']:,} entries, {when}) | {label} | "
+                    f"{m['p50']:.1f} | {m['p95']:.1f} | {ref:.1f} | {m['p95'] / ref:.2f} |"
+                )
+        print(f"| {r['backend']} | the period close itself: {r['balances'].get('close_s')} s |")
     print(
         "\n| database | pools | writers | attempts | allocations/s | succeeded (expected) | "
         "refused | errors | overdrawn |"
