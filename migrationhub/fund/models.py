@@ -288,7 +288,8 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["account", "currency"], name="fund_entry_account")]
+        # one account's entries after a period close: a range of this index
+        indexes = [models.Index(fields=["account", "currency", "id"], name="fund_entry_account_id")]
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="entry_not_zero")]
 
 

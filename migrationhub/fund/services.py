@@ -209,9 +209,22 @@ def _lock_pool(fund: Fund, earmark: str, currency: str) -> None:
 
 
 def _balance(account: str, currency: str) -> Decimal:
-    total = Entry.objects.filter(account=account, currency=currency).aggregate(s=Sum("amount"))
-    value = total["s"]
-    return value if value is not None else Decimal(0)
+    """One account's balance: its balance at the latest period close plus its entries since
+    (an index range), read under the pool's lock."""
+    close = Close.objects.order_by("-last_entry_id").values_list("pk", "last_entry_id").first()
+    base, since = Decimal(0), 0
+    if close is not None:
+        since = close[1]
+        found = (
+            CloseBalance.objects.filter(close_id=close[0], account=account, currency=currency)
+            .values_list("amount", flat=True)
+            .first()
+        )
+        base = found if found is not None else Decimal(0)
+    total = Entry.objects.filter(account=account, currency=currency, pk__gt=since).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return base + (total if total is not None else Decimal(0))
 
 
 def _post(

@@ -337,6 +337,8 @@ def test_a_period_close_keeps_every_balance_exact(reference):
     first = services.ledger_close(actor=manager)
     assert services.ledger_close(actor=manager) == first  # nothing new: the same close
     services.disbursement_create(actor=manager, allocation=allocation, amount=Decimal("250"))
+    with pytest.raises(ValidationFailed):  # decided on the close's balance plus entries since
+        services.disbursement_create(actor=manager, allocation=allocation, amount=Decimal("350.01"))
     make_contribution(manager=manager, amount="0.50", currency="EUR")
     full = selectors.account_balances(selectors.fund_get())
     assert selectors.account_balances() == full
