@@ -26,6 +26,10 @@ every run see the same data and queries). Each measure runs every query once to 
 Measured, in-process (one Django process per database):
 - `search.selectors.search`, ranked, a page of 20: without facets, with the 3 facet counts of
   TARGETS.md (objective, country, level), and with the 9 the practices API counts;
+- the same with hybrid ranking (ADR 0008: `semantic=True`, as the practices page and API run it),
+  its query embedding (the production model) and the exact nearest-vector search alone; the
+  stored vectors are synthetic unit vectors of the model's shape (512 float32 per document),
+  written after the load (no vector is computed while loading);
 Over HTTP (gunicorn, 1 sync worker, production settings on loopback):
 - `GET /api/v1/practices/?q=…` (9 facets, 20 full practices) and
   `GET /bench/search?q=…&facets=objective,country,level` (search_bench_urls.py);
