@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from migrationhub.core import audit
-from migrationhub.core.models import AuditEvent
 from migrationhub.hub import selectors as hub_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.partnerships import selectors as partnership_selectors
@@ -328,8 +328,30 @@ def hub_request_choices(user: Any) -> list[tuple[str, str]]:
     return [(r.slug, r.title) for r in hub_selectors.requests_of_user(user)[:100]]
 
 
-def proposal_history(proposal: Proposal) -> QuerySet[AuditEvent]:
-    return audit.events_for(proposal)
+HISTORY_LABELS = {
+    "proposal.submit": _("Concept note submitted"),
+    "proposal.check": _("Quality-checked by a fund manager"),
+    "proposal.approve": _("Approved by the steering committee"),
+    "proposal.reject": _("Not approved by the steering committee"),
+    "allocation.create": _("Money allocated"),
+    "disbursement.create": _("Tranche disbursed"),
+    "expenditure.report": _("Expenditure reported"),
+}
+
+
+def proposal_history(proposal: Proposal) -> list[dict[str, Any]]:
+    """What happened to a proposal, oldest first: when, what, why and how much (never who:
+    the public history names no person)."""
+    return [
+        {
+            "at": e.at,
+            "what": HISTORY_LABELS.get(e.action, e.action),
+            "reason": e.reason,
+            "amount": e.data.get("amount", ""),
+            "currency": e.data.get("currency", ""),
+        }
+        for e in audit.events_for(proposal).order_by("at", "pk")
+    ]
 
 
 def screening_choices() -> list[tuple[str, str]]:

@@ -156,6 +156,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "earmark_labels": dict(earmark_choices()),
         "is_admin": permissions.is_partnership_admin(user, proposal.partnership),
         "hub_request": selectors.hub_request_for(user, proposal),
+        "history": selectors.proposal_history(proposal),
         **roles,
     }
     if (

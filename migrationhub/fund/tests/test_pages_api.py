@@ -59,6 +59,7 @@ def test_the_public_financial_table_shows_the_money_and_no_person(reference, cli
         assert "secret.manager" not in response.content.decode()
     detail = client.get(f"/fund/proposals/{proposal.pk}/").content.decode()
     assert "80000.00" in detail and "120000.00" in detail and "secret.manager" not in detail
+    assert "Approved by the steering committee" in detail and "Tranche disbursed" in detail
 
 
 def test_the_financial_table_changes_at_once_on_the_cached_page(reference, client):
