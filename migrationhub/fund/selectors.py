@@ -230,6 +230,11 @@ def contributions_by_contributor() -> list[ContributorRow]:
     return sorted(rows.values(), key=lambda r: (r.currency, -r.total, r.name))
 
 
+def contributions_of(organisation: Any) -> list[ContributorRow]:
+    """`organisation`'s pledged and deposited money per currency."""
+    return [r for r in contributions_by_contributor() if r.slug == organisation.slug]
+
+
 # --- proposals -----------------------------------------------------------------------------------
 
 

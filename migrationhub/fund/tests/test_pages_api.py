@@ -299,3 +299,10 @@ def test_public_pages_do_not_query_per_row(
         client.get(path)  # vocabularies cached
         with django_assert_max_num_queries(20):
             assert client.get(path).status_code == 200
+
+
+def test_an_organisations_profile_shows_its_contributions(reference, client):
+    contributor = make_org(name="Foundation for Examplia")
+    make_contribution(contributor=contributor, amount="750.25", currency="CHF")
+    page = client.get(f"/organisations/{contributor.slug}/").content.decode()
+    assert "Contributions to the start-up fund" in page and "750.25" in page
