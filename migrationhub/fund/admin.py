@@ -6,12 +6,15 @@ from migrationhub.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
     Allocation,
+    Close,
+    CloseBalance,
     Contribution,
     Disbursement,
     Entry,
     Expenditure,
     Fund,
     Movement,
+    PoolLock,
     Proposal,
     Screening,
 )
@@ -65,3 +68,19 @@ class MovementAdmin(ReadOnlyAdmin):
 class EntryAdmin(ReadOnlyAdmin):
     list_display = ("movement", "account", "currency", "amount")
     search_fields = ("account",)
+
+
+@admin.register(Close)
+class CloseAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "at", "last_entry_id", "entries")
+
+
+@admin.register(CloseBalance)
+class CloseBalanceAdmin(ReadOnlyAdmin):
+    list_display = ("close", "account", "currency", "amount")
+    search_fields = ("account",)
+
+
+@admin.register(PoolLock)
+class PoolLockAdmin(ReadOnlyAdmin):
+    list_display = ("fund", "earmark", "currency", "writes")
