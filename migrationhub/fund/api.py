@@ -207,7 +207,7 @@ class ProposalOut(Schema):
     summary: str
     partnership: str
     organisation: str
-    hub_request: int | None
+    hub_request: str | None
     amount: Money
     currency: str
     earmark: str
@@ -224,14 +224,16 @@ class ProposalOut(Schema):
     allocations: list[AllocationOut]
 
 
-def _proposal(p: Proposal) -> dict[str, Any]:
+def _proposal(p: Proposal, reader: Any = None) -> dict[str, Any]:
+    """`reader` sees the hub request's slug if they may see the request (else null)."""
+    hub_request = selectors.hub_request_for(reader, p) if reader is not None else None
     return {
         "id": p.pk,
         "title": p.title,
         "summary": p.summary,
         "partnership": p.partnership.slug,
         "organisation": p.organisation.slug,
-        "hub_request": p.hub_request_id,
+        "hub_request": hub_request.slug if hub_request is not None else None,
         "amount": money(p.amount),
         "currency": p.currency,
         "earmark": p.earmark,
@@ -438,7 +440,8 @@ def fund_proposal_list(request: HttpRequest, filters: Query[PageIn]) -> dict[str
     page = paginate(
         selectors.proposals_visible_to(_reader(request)), filters.page, filters.page_size
     )
-    return {"meta": PageMeta.of(page), "items": [_proposal(p) for p in page.items]}
+    reader = _reader(request)
+    return {"meta": PageMeta.of(page), "items": [_proposal(p, reader) for p in page.items]}
 
 
 @router.get(
@@ -459,7 +462,7 @@ def fund_pipeline(request: HttpRequest) -> list[dict[str, Any]]:
     operation_id="fund_proposal_get",
 )
 def fund_proposal_get(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
-    return _proposal(_proposal_for(request, proposal_id))
+    return _proposal(_proposal_for(request, proposal_id), _reader(request))
 
 
 @router.get(
@@ -595,7 +598,7 @@ def fund_proposal_create(request: HttpRequest, payload: ProposalCreateIn) -> Sta
     proposal = services.proposal_submit(
         actor=token_user(request), partnership=partnership, fields=services.ProposalFields(**data)
     )
-    return Status(201, _proposal(_proposal_for(request, proposal.pk)))
+    return Status(201, _proposal(_proposal_for(request, proposal.pk), _reader(request)))
 
 
 @router.post(
@@ -620,7 +623,7 @@ def fund_proposal_check(request: HttpRequest, proposal_id: int, payload: CheckIn
             note=payload.note,
         ),
     )
-    return _proposal(_proposal_for(request, proposal_id))
+    return _proposal(_proposal_for(request, proposal_id), _reader(request))
 
 
 @router.post(
@@ -637,7 +640,7 @@ def fund_proposal_decide(
     services.proposal_decide(
         actor=token_user(request), proposal=proposal, approve=payload.approve, reason=payload.reason
     )
-    return _proposal(_proposal_for(request, proposal_id))
+    return _proposal(_proposal_for(request, proposal_id), _reader(request))
 
 
 @router.post(
