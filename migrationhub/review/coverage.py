@@ -27,7 +27,7 @@ KINDS = ("partnership", "pledge", "practice")
 DIMENSIONS = ("objective", "level", "region", "type")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: 26k of them are built per data change, twice as fast
 class Record:
     kind: str  # one of KINDS
     id: int

@@ -42,7 +42,7 @@ NETWORK_MEMO = 256
 KEPT = (("network", ("world", "")), "cube")  # what a full memo keeps: the costliest to redo
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PartnershipRow:
     id: int
     slug: str
@@ -60,7 +60,7 @@ class PartnershipRow:
     resources: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PledgeRow:
     id: int
     slug: str
@@ -71,7 +71,7 @@ class PledgeRow:
     partnership_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PracticeRow:
     id: int
     slug: str

@@ -29,7 +29,7 @@ LightOn = Callable[..., str]
 RED = "red"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tracked:
     kind: str  # "partnership" | "pledge"
     started: dt.date
