@@ -229,3 +229,22 @@ def test_hostile_input_is_refused_never_a_server_error(reference, value):
     for url in urls:
         status = client.get(url).status_code
         assert status in (200, 404, 422), (url[:80], status)
+
+
+def test_a_write_shows_on_the_cached_report_page_at_once(registry):
+    from migrationhub.partnerships.tests.factories import make_partnership
+
+    client = Client()
+    first = client.get("/review/countries/SEN/").content.decode()
+    assert "Migrant return corridor" not in first
+    again = client.get("/review/countries/SEN/")
+    assert again.content.decode() == first  # served from the page cache
+    make_partnership(
+        lead=registry.government,
+        name="Migrant return corridor",
+        objectives=[21],
+        levels=["national"],
+        countries=["SEN"],
+        sdg_targets=[],
+    )
+    assert "Migrant return corridor" in client.get("/review/countries/SEN/").content.decode()
