@@ -136,7 +136,8 @@ def test_a_concept_note_is_screened_decided_and_funded_in_two_tranches(
     page.get_by_label("Approve", exact=True).check()
     page.get_by_label("Why").fill("Balanced, rights-based, whole-of-society.")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_text("Balanced, rights-based, whole-of-society.")).to_be_visible()
+    decision = page.locator("section", has=page.get_by_role("heading", name="Decision of the"))
+    expect(decision.get_by_text("Balanced, rights-based, whole-of-society.")).to_be_visible()
     context.close()
 
     # the manager allocates and disburses two tranches
