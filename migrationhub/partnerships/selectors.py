@@ -929,7 +929,8 @@ def partnership_review_facts() -> dict[str, list[tuple[Any, ...]]]:
     - `pledges`: `(id, slug, title, status, pledged_on, light, lead_id, partnership_id, as_of,
       last_reported_on)`; `pledge_objectives`: `(pledge id, number)`; `pledgers`: `(pledge id,
       organisation id)` active ones;
-    - `reports`: `(partnership id or None, pledge id or None, reported_on)`."""
+    - `reports`: `(partnership id or None, pledge id or None, reported_on, goal id or None)`;
+    - `goals`: `(partnership id, goal id)`."""
     return {
         "partnerships": [
             (pk, slug, name, status, start, end, created.date(), as_of, light, score, last, *rest)
@@ -996,8 +997,11 @@ def partnership_review_facts() -> dict[str, list[tuple[Any, ...]]]:
             )
         ),
         "reports": list(
-            ProgressReport.objects.values_list("partnership_id", "pledge_id", "reported_on")
+            ProgressReport.objects.values_list(
+                "partnership_id", "pledge_id", "reported_on", "goal_id"
+            )
         ),
+        "goals": list(Goal.objects.values_list("partnership_id", "pk")),
     }
 
 

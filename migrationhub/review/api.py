@@ -375,6 +375,8 @@ class ReportPartnershipOut(Schema):
     score_breadth: int
     score_focus: int
     score_resources: int
+    goals: int
+    goals_reported: int
     last_reported_on: str | None
 
 
@@ -439,6 +441,8 @@ def review_report(
                 "score_breadth": p.breadth,
                 "score_focus": p.focus,
                 "score_resources": p.resources,
+                "goals": p.goals,
+                "goals_reported": p.goals_reported,
                 "last_reported_on": p.last_report.isoformat() if p.last_report else None,
             }
             for p in found.partnerships

@@ -58,6 +58,8 @@ class PartnershipRow:
     breadth: int
     focus: int
     resources: int
+    goals: int = 0
+    goals_reported: int = 0  # goals with a progress report in the last 12 months
 
 
 @dataclass(slots=True)
@@ -179,11 +181,18 @@ def build_snapshot() -> Snapshot:
     for pid, oid in facts["members"]:
         members[pid].add(oid)
     reports: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
-    for pid, plid, day in facts["reports"]:
+    year_ago = timezone.localdate() - dt.timedelta(days=365)
+    fresh_goals: set[int] = set()
+    for pid, plid, day, goal in facts["reports"]:
         if pid:
             reports[("partnership", pid)].append(day)
         if plid:
             reports[("pledge", plid)].append(day)
+        if goal and day >= year_ago:
+            fresh_goals.add(goal)
+    goals_of: dict[int, list[int]] = defaultdict(list)
+    for pid, goal in facts["goals"]:
+        goals_of[pid].append(goal)
 
     records: list[Record] = []
     partnerships: dict[int, PartnershipRow] = {}
@@ -196,6 +205,7 @@ def build_snapshot() -> Snapshot:
         since = as_of or registered
         since = max(since, start) if start else since
         began = start or as_of or registered
+        own_goals = goals_of.get(pid, [])
         partnerships[pid] = PartnershipRow(
             pid,
             slug,
@@ -211,6 +221,8 @@ def build_snapshot() -> Snapshot:
             breadth,
             focus,
             resources,
+            len(own_goals),
+            sum(1 for g in own_goals if g in fresh_goals),
         )
         started[pid] = began.year
         records.append(

@@ -248,3 +248,34 @@ def test_a_write_shows_on_the_cached_report_page_at_once(registry):
         sdg_targets=[],
     )
     assert "Migrant return corridor" in client.get("/review/countries/SEN/").content.decode()
+
+
+def test_a_report_shows_which_goals_reported(registry):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from migrationhub.partnerships import services
+    from migrationhub.partnerships.tests.factories import goal_fields
+
+    goal = services.goal_add(
+        actor=registry.senegal.test_admin,
+        partnership=registry.senegal,
+        fields=goal_fields(objectives=[5], sdg_targets=[]),
+    )
+    services.goal_add(
+        actor=registry.senegal.test_admin,
+        partnership=registry.senegal,
+        fields=goal_fields(objectives=[5], sdg_targets=[]),
+    )
+    services.progress_report(
+        actor=registry.government.test_admin,
+        goal=goal,
+        organisation=registry.government,
+        fields=services.ProgressFields(
+            reported_on=timezone.localdate() - dt.timedelta(days=3), value=Decimal("10")
+        ),
+    )
+    row = Client().get("/api/v1/review/reports/country/SEN").json()["partnerships"][0]
+    assert (row["goals"], row["goals_reported"]) == (2, 1)
