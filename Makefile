@@ -45,7 +45,12 @@ bench: install
 	@command -v wrk >/dev/null || { echo 'make bench needs wrk (Debian: apt-get install wrk)'; exit 1; }
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/remittances_bench.py
+	$(BIN)/python bench/search_eval_bench.py
+	$(BIN)/python bench/search_tagging_bench.py
 	$(BIN)/python bench/partnerships_bench.py
+	$(BIN)/python bench/hub_bench.py
+	$(BIN)/python bench/fund_bench.py
+	$(BIN)/python bench/review_bench.py
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/instances_bench.py
 

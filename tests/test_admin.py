@@ -10,7 +10,17 @@ from migrationhub.knowledge.tests.factories import make_published
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("core", "taxonomy", "organisations", "knowledge", "remittances")
+DOMAIN_APPS = (
+    "core",
+    "taxonomy",
+    "organisations",
+    "knowledge",
+    "remittances",
+    "partnerships",
+    "hub",
+    "fund",
+    "review",
+)
 
 
 def test_every_domain_model_is_registered():

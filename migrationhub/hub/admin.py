@@ -4,7 +4,15 @@ from django.contrib import admin
 
 from migrationhub.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
-from .models import Offer, Proposal, SupportRequest, Transition
+from .models import (
+    Offer,
+    OfferTranslation,
+    Proposal,
+    ProposalMember,
+    SupportRequest,
+    SupportRequestTranslation,
+    Transition,
+)
 
 
 @admin.register(SupportRequest)
@@ -28,3 +36,18 @@ class ProposalAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
     list_display = ("request", "from_status", "to_status", "actor", "at")
+
+
+@admin.register(SupportRequestTranslation)
+class SupportRequestTranslationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "request", "language")
+
+
+@admin.register(OfferTranslation)
+class OfferTranslationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "offer", "language")
+
+
+@admin.register(ProposalMember)
+class ProposalMemberAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "organisation", "score")

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from migrationhub.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
-from .models import Practice, PracticeTranslation, ReviewAssignment, ReviewDecision
+from .models import (
+    Evidence,
+    EvidenceObjective,
+    Practice,
+    PracticeTranslation,
+    ReviewAssignment,
+    ReviewDecision,
+)
 
 
 @admin.register(Practice)
@@ -28,3 +35,15 @@ class ReviewAssignmentAdmin(ReadOnlyAdmin):
 class ReviewDecisionAdmin(ReadOnlyAdmin):
     list_display = ("assignment", "round", "decision", "created_at")
     list_filter = ("decision",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("title", "year", "coverage", "evaluator")
+    list_filter = ("coverage", "evaluator")
+    search_fields = ("title", "slug", "project_code")
+
+
+@admin.register(EvidenceObjective)
+class EvidenceObjectiveAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("evidence", "objective")

@@ -54,6 +54,24 @@ def public_pages() -> dict[str, str]:
         "pledge list": "/partnerships/pledges/",
         "pledge detail": "/partnerships/pledges/iris-standards-certification-monitoring/",
         "Arabic partnership list": "/ar/partnerships/",
+        # the evidence library
+        "evidence list": "/practices/?kind=evidence",
+        # the review of the Compact, on the demo's registry
+        "review coverage": "/review/",
+        "review gaps": "/review/gaps/",
+        "review network": "/review/network/",
+        "review trends": "/review/trends/",
+        "country report": "/review/countries/GHA/",
+        "region report": "/review/regions/002/",
+        "Arabic review coverage": "/ar/review/",
+        # the connection hub and the start-up fund
+        "connection hub": "/hub/",
+        "offers board": "/hub/offers/",
+        "fund financial table": "/fund/",
+        "fund proposals": "/fund/proposals/",
+        "fund ledger": "/fund/ledger/",
+        "fund portfolio": "/fund/portfolio/",
+        "Arabic fund": "/ar/fund/",
     }
 
 
@@ -77,6 +95,11 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
 
     user = person("ada@example.org", display_name="Ada", is_staff=True, reviewer_role="internal")
     organisation(user, "Test Migrants Network")
+    # also a fund manager and a hub curator: the forms of those roles
+    from migrationhub.accounts.services import fund_role_set, hub_curator_grant
+
+    fund_role_set(actor=user, user=user, role="manager")
+    hub_curator_grant(actor=user, user=user)
     # A practice of another organisation, with an incomplete panel on which `user` has yet to
     # declare: its page shows the assignment and the declaration forms.
     member = person("mina@example.org")
@@ -103,6 +126,10 @@ def make_signed_in_user() -> tuple[str, dict[str, str]]:
         "practice in review": f"/practices/{practice.slug}/",
         "partnership registration form": "/partnerships/new/",
         "partnership invitations": "/partnerships/invitations/",
+        "support request form": "/hub/requests/new/",
+        "offer form": "/hub/offers/new/",
+        "my hub requests": "/hub/mine/",
+        "contribution form": "/fund/contributions/new/",
     }
     return user.email, pages
 
