@@ -181,9 +181,7 @@ def partnerships_for_organisation(organisation: Any) -> QuerySet[Partnership]:
 def partnerships_for_objective(number: int) -> QuerySet[Partnership]:
     """Partnerships on GCM objective `number`, or with a goal on it. Two id subqueries rather
     than a DISTINCT over two many-to-many joins, which made PostgreSQL sort whole rows."""
-    on_objective = Partnership.objectives.through.objects.filter(
-        objective__number=number
-    )
+    on_objective = Partnership.objectives.through.objects.filter(objective__number=number)
     on_goal = Goal.objectives.through.objects.filter(objective__number=number)
     return (
         partnership_summary_queryset()
@@ -1033,9 +1031,7 @@ def member_track_rows() -> list[tuple[int, int, str, str, int]]:
 def partnership_objective_rows() -> list[tuple[int, int]]:
     """`(partnership id, GCM objective number)` of every partnership, one query."""
     return list(
-        Partnership.objectives.through.objects.values_list(
-            "partnership_id", "objective__number"
-        )
+        Partnership.objectives.through.objects.values_list("partnership_id", "objective__number")
     )
 
 
