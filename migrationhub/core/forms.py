@@ -1,9 +1,13 @@
 """Form helpers shared by every app's pages."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.forms.utils import flatatt
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -15,13 +19,30 @@ def add_service_errors(form: forms.Form, error: ApplicationError) -> None:
     """Show a service's ApplicationError on the form: field errors where the field exists,
     the message as a form-wide error otherwise."""
     placed = False
-    for field, messages in error.fields.items():
+    for field, problems in error.fields.items():
         if field in form.fields:
-            for message in messages:
+            for message in problems:
                 form.add_error(field, message)
             placed = True
     if not placed or not error.fields:
         form.add_error(None, error.message)
+
+
+def act_and_redirect(
+    request: HttpRequest, action: Callable[[], Any], success: str, to: str, **kw: Any
+) -> HttpResponse:
+    """Run a button's service call (there is no form to show again) and redirect to `to`: the
+    success, or the service's message and each field's problem, become messages there."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        for problems in exc.fields.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(request, success)
+    return redirect(to, **kw)
 
 
 class PlainChoices(BaseChoiceIterator):

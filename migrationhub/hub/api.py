@@ -620,7 +620,7 @@ class OfferUpdateIn(Schema):
 )
 def offer_update(request: HttpRequest, slug: str, payload: OfferUpdateIn) -> Offer | None:
     offer = _offer(slug)
-    current = {
+    current: dict[str, Any] = {
         "title": offer.title,
         "description": offer.description,
         "ends_on": offer.ends_on,

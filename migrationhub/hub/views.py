@@ -4,7 +4,6 @@ every component, offers, similar solutions, the consortium builder), accepting, 
 the curators' queue, and the offers board. Views parse, call one service or selector, and
 render; service errors come back as form errors or messages."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from migrationhub.core.errors import ApplicationError, NotFound
+from migrationhub.core.forms import act_and_redirect as _act
 from migrationhub.core.forms import add_service_errors
 from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, querystring_without_page
@@ -60,21 +60,6 @@ def _offer(slug: str) -> Offer:
     if offer is None:
         raise Http404(_("No such offer."))
     return offer
-
-
-def _act(
-    request: HttpRequest, action: Callable[[], Any], success: str, to: str, **kw: Any
-) -> HttpResponse:
-    try:
-        action()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        for problems in exc.fields.values():
-            for problem in problems:
-                messages.error(request, problem)
-    else:
-        messages.success(request, success)
-    return redirect(to, **kw)
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -3,7 +3,6 @@ registration and editing, members by invitation, goals, resources, outputs, prog
 translations, pledges, and the page that explains the scorecard. Views parse, call one service or
 selector, and render; service errors come back as form errors or messages."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from migrationhub.core.errors import ApplicationError
+from migrationhub.core.forms import act_and_redirect as _act
 from migrationhub.core.forms import add_service_errors
 from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import page_number, querystring_without_page
@@ -57,18 +57,6 @@ def _get_pledge(slug: str) -> Pledge:
     if pledge is None:
         raise Http404(_("No such pledge."))
     return pledge
-
-
-def _act(
-    request: HttpRequest, action: Callable[[], Any], success: str, to: str, **kw: Any
-) -> HttpResponse:
-    try:
-        action()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(to, **kw)
 
 
 def _lead_choices(user: Any) -> list[Any]:
