@@ -40,7 +40,6 @@ import os
 import platform
 import re
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,8 @@ import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
+from _common import percentiles, pg_admin
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/bench_fund"
@@ -58,12 +59,6 @@ CONTRIBUTIONS = 2_000  # distinct contributor accounts (the MPTF has had a few h
 ALLOCATIONS = 10_000  # distinct allocations, each with its disbursed account
 DELTA = 10_000  # entries written after the period close
 CURRENCIES = ("USD", "EUR", "CHF")
-
-
-def percentiles(samples: list[float]) -> dict:
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return {"p50": statistics.median(samples), "p95": p95, "n": len(samples)}
 
 
 def timed(run, repeat: int) -> dict:
@@ -311,15 +306,6 @@ def worker(args) -> None:
     if connection.vendor == "postgresql":
         figures["throughput_spread"] = measure_throughput(writers, args.allocations, shared=False)
     Path(args.out).write_text(json.dumps(figures, indent=2, default=str))
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def run_one(backend: str, args, tmp: Path) -> dict:

@@ -65,6 +65,8 @@ import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
+from _common import percentiles, pg_admin
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -865,12 +867,6 @@ def scorecard_reference() -> int:
 # -- measuring -------------------------------------------------------------------------------------
 
 
-def percentiles(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    p95 = statistics.quantiles(ordered, n=100, method="inclusive")[94] if len(ordered) > 1 else 0
-    return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
-
-
 def timed(run, items: list, repeat: int) -> dict:
     for item in items:  # warm-up: caches, plans, connection
         run(item)
@@ -972,15 +968,6 @@ def worker(args) -> None:
 
 
 # -- orchestration ---------------------------------------------------------------------------------
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def run_one(backend: str, args, tmp: Path) -> dict:

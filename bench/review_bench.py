@@ -46,7 +46,6 @@ import os
 import re
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,16 +53,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from _common import percentiles, pg_admin
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/bench_review"
-
-
-def percentiles(samples: list[float]) -> dict:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
 
 
 def timed(run, items: list, repeat: int) -> dict:
@@ -286,15 +281,6 @@ def worker(args) -> None:
     figures["notes"]["page_bytes"] = len(html)
     connection.close()
     Path(args.out).write_text(json.dumps(figures, indent=2, default=str))
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def run_one(backend: str, args, tmp: Path, networkx: bool) -> dict:
