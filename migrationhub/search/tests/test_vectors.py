@@ -50,6 +50,26 @@ def test_the_index_is_exact_and_honours_the_allowed_documents():
     assert 42 not in [n.document_id for n in built.nearest(query, 5, exclude=42)]
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_the_filtered_top_k_is_the_brute_force_one(seed):
+    # given vectors with ties, a random filter, a random k
+    rng = np.random.default_rng(seed)
+    matrix = np.round(rng.normal(size=(300, 8)), 1).astype(np.float32)
+    ids = sorted(rng.choice(10_000, size=300, replace=False).tolist())
+    built = embedding.VectorIndex(ids, matrix)
+    query = np.round(rng.normal(size=8), 1).astype(np.float32)
+    chosen = [i for i in ids if rng.random() < 0.1]
+    k = int(rng.integers(1, 40))
+    # when
+    found = built.nearest(query, k, allowed=bitmaps.from_ids(chosen), exclude=chosen[0])
+    # then: the best k of the allowed ones, ties in the index's order
+    scores = matrix @ query
+    allowed_rows = [r for r, i in enumerate(ids) if i in set(chosen) and i != chosen[0]]
+    expected = sorted(allowed_rows, key=lambda r: (-scores[r], r))[:k]
+    assert [n.document_id for n in found] == [ids[r] for r in expected]
+    assert built.nearest(query, k, allowed=0) == []
+
+
 def test_reciprocal_rank_fusion_rewards_agreement():
     assert embedding.reciprocal_rank_fusion([1, 2, 3], [3, 4]) == [3, 1, 2, 4]
     assert embedding.reciprocal_rank_fusion([], [5, 6]) == [5, 6]
