@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from migrationhub.accounts import selectors as account_selectors
@@ -228,6 +229,17 @@ def organisation_review_facts() -> list[tuple[int, str, str, str, str, str, str]
             "home_country__iso3",
         )
     ]
+
+
+def organisation_registration_years() -> dict[int, int]:
+    """Organisation id → the year it was registered in the directory (its `created_at`, in the
+    site's time zone): what the review's network history calls "registered by then" when it
+    counts the organisations that had no link at the end of a year (one query, plain values)."""
+    return dict(
+        Organisation.objects.order_by()
+        .annotate(registered=ExtractYear("created_at"))
+        .values_list("pk", "registered")
+    )
 
 
 def organisation_match_rows() -> dict[str, list[tuple[Any, ...]]]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from migrationhub.core.errors import NotFound, ValidationFailed
@@ -279,6 +279,17 @@ class YearNetworkOut(Schema):
     largest_component: int
     cross_level_share: float
     cross_type_share: float
+    isolated: int = Field(
+        description="Organisations registered in the directory by the end of the year with no link then"
+    )
+    brokers: list[BrokerOut] = Field(
+        description="The year's top brokers by betweenness on the network as it stood (the last "
+        "five years only; empty before)"
+    )
+    brokers_exact: bool | None = Field(
+        description="Whether the year's betweenness is exact (false: estimated from a fixed "
+        "sample); null when brokers were not computed for that year"
+    )
 
 
 class NetworkFilters(Schema):
@@ -342,7 +353,9 @@ def review_network(request: HttpRequest, filters: Query[NetworkFilters]) -> dict
 )
 @decorate_view(cached_api(*DOMAINS))
 def review_network_history(request: HttpRequest) -> list[Any]:
-    return selectors.network_history(selectors.trend_years())
+    """Per year: organisations linked, links, components, the largest one, cross-level and
+    cross-type shares, isolated organisations, and (the last five years) the top three brokers."""
+    return selectors.network_history_rows(selectors.trend_years())
 
 
 class YearOut(Schema):

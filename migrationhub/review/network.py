@@ -21,13 +21,16 @@ Two organisations are linked when both are active members of the same partnershi
   different types, and the pairs that are most and least linked;
 - **over time** (`history`): the same counts for the network as it stood at the end of each
   year (the partnerships started, or registered, by then), kept with a union-find so the whole
-  history costs one pass over the links.
+  history costs one pass over the links; with each year's isolated organisations (registered in
+  the directory by then, no link then) and, for the last years shown, its top brokers (the same
+  exact-or-sampled betweenness on a smaller shared budget, `HISTORY_VISITS`).
 
 Nothing here reads the database: `selectors.py` feeds it plain rows.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from collections import Counter, defaultdict
@@ -40,6 +43,14 @@ import numpy as np
 
 LINK_VISITS = 10_000_000
 SAMPLES = 32
+# The history's brokers: for the last HISTORY_BROKER_YEARS years shown only, all of them together
+# within HISTORY_VISITS link visits (half the whole network's budget, shared evenly between the
+# years), each year from at least HISTORY_SAMPLES sources: the history adds at most about half
+# the cost of the network's own betweenness.
+HISTORY_BROKER_YEARS = 5
+HISTORY_VISITS = LINK_VISITS // 2
+HISTORY_SAMPLES = 16
+HISTORY_TOP = 3
 SEED = 17
 
 
@@ -51,6 +62,7 @@ class Node:
     type: str
     level: str
     country: str
+    registered: int | None = None  # the year it entered the directory (None: not known)
 
 
 @dataclass(frozen=True)
@@ -167,12 +179,25 @@ def betweenness(g: nx.Graph, *, samples: int | None = None) -> tuple[dict[int, f
     (`LINK_VISITS`), else estimated from `samples` (or as many as the budget allows, at least
     `SAMPLES`) sources drawn with a fixed seed and scaled by n / k, as networkx's `k` does."""
     core = g.subgraph([n for n, d in g.degree() if d > 0])
-    n = core.number_of_nodes()
-    if n == 0:
+    if core.number_of_nodes() == 0:
         return {}, True
     order, indptr, indices = _csr(core)
+    return _scaled(order, indptr, indices, samples, LINK_VISITS, SAMPLES)
+
+
+def _scaled(
+    order: Sequence[Any],
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    samples: int | None,
+    visits: int,
+    least: int,
+) -> tuple[dict[Any, float], bool]:
+    """`betweenness` on a graph already in compressed sparse rows: exact within `visits` link
+    visits, else from `samples` (or as many as fit, at least `least`) seeded sources."""
+    n = len(order)
     links = max(1, int(indptr[-1]))
-    k = samples if samples is not None else max(SAMPLES, LINK_VISITS // links)
+    k = samples if samples is not None else max(least, visits // links)
     exact = k >= n
     sources = range(n) if exact else random.Random(SEED).sample(range(n), k)
     raw = _brandes(indptr, indices, sources)
@@ -253,6 +278,45 @@ class YearFacts:
     largest_component: int
     cross_level_share: float
     cross_type_share: float
+    isolated: int = 0  # registered by the end of the year, and with no link then
+    brokers: list[Broker] = field(default_factory=list)  # the year's top brokers, best first
+    brokers_exact: bool | None = None  # None: brokers not computed for this year
+
+
+def _edge_csr(pairs: Sequence[tuple[int, int]]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Compressed sparse rows (both directions) of the graph made of `pairs`, straight from the
+    links with numpy (no networkx graph per year)."""
+    ends = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    order, inverse = np.unique(ends, return_inverse=True)
+    inverse = inverse.reshape(-1, 2)
+    src = np.concatenate((inverse[:, 0], inverse[:, 1]))
+    dst = np.concatenate((inverse[:, 1], inverse[:, 0]))
+    by_src = np.argsort(src, kind="stable")
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=len(order)), out=indptr[1:])
+    return [int(o) for o in order], indptr, dst[by_src]
+
+
+def year_brokers(
+    pairs: Sequence[tuple[int, int]],
+    *,
+    visits: int = LINK_VISITS,
+    least: int = SAMPLES,
+    top: int = HISTORY_TOP,
+    samples: int | None = None,
+) -> tuple[list[Broker], bool]:
+    """The `top` brokers of the network made of `pairs` (distinct links), by betweenness exact
+    within `visits` link visits or estimated from seeded sources (flagged), as `betweenness`."""
+    if not pairs:
+        return [], True
+    order, indptr, indices = _edge_csr(pairs)
+    found, exact = _scaled(order, indptr, indices, samples, visits, least)
+    degree = np.diff(indptr)
+    index = {node: i for i, node in enumerate(order)}
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Broker(node, score, int(degree[index[node]])) for node, score in ranked if score > 0][
+        :top
+    ], exact
 
 
 def history(
@@ -260,9 +324,18 @@ def history(
     memberships: Iterable[tuple[int, int]],
     started: dict[int, int],
     years: Sequence[int],
+    *,
+    broker_years: int = HISTORY_BROKER_YEARS,
+    visits: int = HISTORY_VISITS,
+    samples: int | None = None,
 ) -> list[YearFacts]:
     """The network at the end of each of `years`, from the partnerships started by then
-    (`started`: partnership id → year). One pass over the links with a union-find."""
+    (`started`: partnership id → year). One pass over the links with a union-find for the
+    counts. `isolated`: the organisations registered by the end of the year (`Node.registered`
+    ≤ year, or not known: counted every year) with no link then. `brokers`: the top
+    `HISTORY_TOP` by betweenness on the network as it stood, for the last `broker_years` of
+    `years` only (the others: none, `brokers_exact` None), all of them within `visits` link
+    visits shared evenly (each year exact when it fits, else sampled and flagged)."""
     by_id = {n.id: n for n in nodes}
     members: dict[int, set[int]] = defaultdict(set)
     for pid, oid in memberships:
@@ -288,6 +361,9 @@ def history(
     largest = 0
     out = []
     first = min(years) if years else 0
+    with_brokers = set(sorted(years)[-broker_years:]) if broker_years > 0 else set()
+    per_year = visits // max(1, len(with_brokers))
+    registered = sorted(n.registered if n.registered is not None else -1 for n in nodes)
     pending = sorted(y for y in pairs_by_year if y < first)
     for year in [*pending, *years]:
         for a, b in pairs_by_year.get(year, ()):
@@ -312,6 +388,18 @@ def history(
                 largest = max(largest, size[ra])
         if year >= first:
             links = len(seen)
+            known = bisect.bisect_right(registered, year)
+            linked_known = sum(
+                1
+                for x in parent
+                if by_id[x].registered is None or by_id[x].registered <= year  # type: ignore[operator]
+            )
+            brokers: list[Broker] = []
+            brokers_exact: bool | None = None
+            if year in with_brokers:
+                brokers, brokers_exact = year_brokers(
+                    list(seen), visits=per_year, least=HISTORY_SAMPLES, samples=samples
+                )
             out.append(
                 YearFacts(
                     year=year,
@@ -321,6 +409,9 @@ def history(
                     largest_component=largest,
                     cross_level_share=cross_level / links if links else 0.0,
                     cross_type_share=cross_type / links if links else 0.0,
+                    isolated=known - linked_known,
+                    brokers=brokers,
+                    brokers_exact=brokers_exact,
                 )
             )
     return out

@@ -162,6 +162,7 @@ def build_snapshot() -> Snapshot:
     names["regions"][WORLD] = (_("World"), {})
 
     nodes: dict[int, network.Node] = {}
+    registered = org_selectors.organisation_registration_years()
     for (
         oid,
         slug,
@@ -171,7 +172,9 @@ def build_snapshot() -> Snapshot:
         level,
         iso3,
     ) in org_selectors.organisation_review_facts():
-        nodes[oid] = network.Node(oid, slug, name, type_code, level, iso3)
+        nodes[oid] = network.Node(
+            oid, slug, name, type_code, level, iso3, registered=registered.get(oid)
+        )
 
     facts = partnership_selectors.partnership_review_facts()
     p_objectives = _pairs(facts["objectives"])
@@ -572,6 +575,38 @@ def network_history(years: Sequence[int]) -> list[network.YearFacts]:
             list(snap.nodes.values()), snap.memberships, snap.started, years
         )
     return snap.memo[key]
+
+
+def network_history_rows(years: Sequence[int]) -> list[dict[str, Any]]:
+    """`network_history` as plain rows for the page and the API, each year's brokers with their
+    names (`organisation_brief`) and betweenness rounded."""
+    return [
+        {
+            **{f: getattr(y, f) for f in _YEAR_FIELDS},
+            "brokers": [
+                {
+                    **organisation_brief(b.id),
+                    "betweenness": round(b.betweenness, 6),
+                    "degree": b.degree,
+                }
+                for b in y.brokers
+            ],
+            "brokers_exact": y.brokers_exact,
+        }
+        for y in network_history(years)
+    ]
+
+
+_YEAR_FIELDS = (
+    "year",
+    "organisations_linked",
+    "links",
+    "components",
+    "largest_component",
+    "cross_level_share",
+    "cross_type_share",
+    "isolated",
+)
 
 
 def organisation_brief(oid: int) -> dict[str, str]:

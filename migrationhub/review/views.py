@@ -16,7 +16,7 @@ from migrationhub.core.errors import ApplicationError
 from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import Page, page_number, querystring_without_page
 
-from . import figures, pdf, selectors
+from . import figures, network, pdf, selectors
 from .coverage import WORLD
 from .forms import AXIS_LABELS, KIND_LABELS, CountryGapForm, CoverageForm, GapForm
 
@@ -102,7 +102,8 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "components": [len(c) for c in facts.components[:20]],
         "level_pairs": selectors.pair_labels(facts.level_pairs, "levels"),
         "type_pairs": selectors.pair_labels(facts.type_pairs, "stakeholder_types"),
-        "history": selectors.network_history(years),
+        "history": selectors.network_history_rows(years),
+        "history_broker_years": network.HISTORY_BROKER_YEARS,
     }
     return render(request, "review/network.html", context)
 

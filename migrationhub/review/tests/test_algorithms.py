@@ -191,6 +191,50 @@ def test_network_history_grows_year_by_year():
     ]
 
 
+def _grown():
+    # 1–2–3 a triangle in 2020; 3–4 and 4–5 in 2021 (3 joins the triangle to the pair); 5–6 and
+    # 6–8 in 2022 (now 4 sits in the middle of the chain). 7 never joins, its year unknown.
+    years = {1: 2019, 2: 2019, 3: 2019, 4: 2020, 5: 2020, 6: 2021, 7: None, 8: 2022}
+    nodes = [
+        network.Node(i, str(i), str(i), "civil_society", "local", "", registered=year)
+        for i, year in years.items()
+    ]
+    memberships = [(10, 1), (10, 2), (10, 3), (11, 3), (11, 4), (12, 4), (12, 5)]
+    memberships += [(13, 5), (13, 6), (14, 6), (14, 8)]
+    started = {10: 2020, 11: 2021, 12: 2021, 13: 2022, 14: 2022}
+    return nodes, memberships, started
+
+
+def test_network_history_counts_the_isolated_registered_by_then():
+    nodes, memberships, started = _grown()
+    history = network.history(nodes, memberships, started, [2019, 2020, 2021, 2022])
+    # 2019: 1, 2, 3 and 7 (year unknown: always counted); 2020: 4, 5, 7; 2021: 6, 7; 2022: 7
+    assert [y.isolated for y in history] == [4, 3, 2, 1]
+
+
+def test_network_history_finds_each_years_broker():
+    nodes, memberships, started = _grown()
+    history = network.history(nodes, memberships, started, [2020, 2021, 2022], broker_years=2)
+    by_year = {y.year: y for y in history}
+    # 2020 is before the last two years: not computed
+    assert by_year[2020].brokers == [] and by_year[2020].brokers_exact is None
+    # 2021: 3 joins {1, 2} to {4, 5} (4 pairs), 4 joins {1, 2, 3} to 5 (3 pairs)
+    assert [b.id for b in by_year[2021].brokers] == [3, 4]
+    assert by_year[2021].brokers_exact is True
+    # 2022: 4 joins {1, 2, 3} to {5, 6, 8} (9 pairs); 3 and 5 join 8 each, 6 joins 5
+    assert [b.id for b in by_year[2022].brokers] == [4, 3, 5]
+    assert by_year[2022].brokers[0].degree == 2
+    # the same as the whole-network measure on that year's links
+    facts = network.measures(nodes, memberships)
+    assert [b.id for b in facts.brokers[:3]] == [b.id for b in by_year[2022].brokers]
+
+
+def test_network_history_brokers_are_flagged_when_sampled():
+    nodes, memberships, started = _grown()
+    history = network.history(nodes, memberships, started, [2022], samples=2)
+    assert history[0].brokers_exact is False
+
+
 def _light(*, today, since, last_report, closed):
     if closed:
         return "closed"

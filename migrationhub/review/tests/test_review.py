@@ -128,7 +128,15 @@ def test_api_coverage_gaps_network_trends_report(registry):
     assert network["brokers"][0]["slug"] == registry.broker.slug
     assert registry.lonely.slug in {o["slug"] for o in network["isolated_organisations"]}
     assert client.get("/api/v1/review/network?country=SEN").json()["organisations"] == 3
-    assert client.get("/api/v1/review/network/history").status_code == 200
+    history = client.get("/api/v1/review/network/history").json()
+    # every organisation was registered this year: the last year's isolated are the directory's
+    # isolated, and its top broker is the whole network's
+    assert history[-1]["isolated"] == len(selectors.network_facts().isolates) >= 1
+    assert history[-1]["brokers"][0]["slug"] == registry.broker.slug
+    assert history[-1]["brokers_exact"] is True
+    assert all(y["isolated"] == 0 for y in history[:-1])
+    page = client.get("/review/network/").content.decode()
+    assert "Top brokers" in page and registry.broker.name in page.split('id="history"')[1]
     trends = client.get("/api/v1/review/trends").json()
     assert sum(y["new_partnerships"] for y in trends) == 2
     report = client.get("/api/v1/review/reports/country/SEN").json()
