@@ -2,7 +2,6 @@
 prefetched so templates and API schemas cannot trigger N+1 queries."""
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -316,13 +315,10 @@ def evidence_list_for_country(iso3: str) -> QuerySet[Evidence]:
     return evidence_summary_queryset().filter(countries__iso3=iso3).order_by("-year", "title")
 
 
-def objective_pk(number: int) -> int:
-    """The primary key of GCM objective `number` (the tagger speaks in numbers)."""
-    return _objective_pks()[number]
-
-
-@functools.lru_cache(maxsize=1)
-def _objective_pks() -> dict[int, int]:
+def objective_pks() -> dict[int, int]:
+    """The primary key of each GCM objective by its number (the tagger speaks in numbers). Read
+    each time (one small query): a per-process cache would outlive the rows it names when the
+    reference data is loaded again."""
     return {o.number: o.pk for o in objective_list()}
 
 

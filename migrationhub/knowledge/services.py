@@ -878,6 +878,7 @@ class EvidenceRecord:
 
 def _suggest_objectives(tagger: Any, records: Sequence[Evidence]) -> list[EvidenceObjective]:
     rows = []
+    objective_pks = selectors.objective_pks()
     for evidence in records:
         text = f"{evidence.title}\n{evidence_text(evidence)}"
         for s in tagger.suggest(text, evidence.language_id or "en", k=SUGGESTED_OBJECTIVES):
@@ -885,7 +886,7 @@ def _suggest_objectives(tagger: Any, records: Sequence[Evidence]) -> list[Eviden
                 rows.append(
                     EvidenceObjective(
                         evidence=evidence,
-                        objective_id=selectors.objective_pk(int(s.code)),
+                        objective_id=objective_pks[int(s.code)],
                         confidence=s.confidence,
                     )
                 )

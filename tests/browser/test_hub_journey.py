@@ -39,7 +39,9 @@ def make_organisation(admin, verifier, name: str, stakeholder_type: str, level: 
 
 
 def fits(page) -> bool:
-    """Nothing widens the page beyond the phone's screen (wide tables scroll in their box)."""
+    """Nothing widens the page beyond the phone's screen (wide tables scroll in their box).
+    Called once the page's content is on screen; waits for it to have finished loading."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
@@ -124,9 +126,9 @@ def test_a_request_goes_from_submission_to_a_partnership(browser, live_server, r
         page.locator("#id_to").select_option("matching")
         page.get_by_role("button", name="Move the request").click()
         page.get_by_role("link", name="Matching: ranked partners and consortium").click()
-        assert fits(page), "the matching page is wider than a 360 px phone"
         first = page.locator("ol.matches > li").first
         expect(first.get_by_role("heading")).to_contain_text("Réseau des travailleurs migrants")
+        assert fits(page), "the matching page is wider than a 360 px phone"
         expect(first.get_by_role("table")).to_contain_text("Track record")
         page.locator("#id_size").select_option("3")
         page.get_by_role("button", name="Propose this consortium").click()

@@ -180,7 +180,7 @@ def expect_status(page, text: str) -> None:
 
 
 def open_from_review_queue(page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Peer review").click()
     page.get_by_role("main").get_by_role("link", name=TITLE).click()
 
 

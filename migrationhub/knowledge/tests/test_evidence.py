@@ -120,7 +120,7 @@ def test_curators_confirm_remove_and_add_objectives(reference):
     # given
     evidence, _ = _import()
     EvidenceObjective.objects.filter(evidence=evidence).delete()
-    EvidenceObjective.objects.create(evidence=evidence, objective_id=selectors.objective_pk(6))
+    EvidenceObjective.objects.create(evidence=evidence, objective_id=selectors.objective_pks()[6])
     curator = make_reviewer("internal")
     # when a member of the public tries
     with pytest.raises(PermissionDenied):
