@@ -22,6 +22,9 @@ over `--repeat` runs after a warm-up:
   one's isolation, ranked (`gaps.find_gaps`);
 - `network`: every measure of `network.measures` (graph, components, isolates, betweenness
   exact or sampled within its budget of link visits, cross-level and cross-type links);
+- `network_history`: `network.history` over the trend years (counts, isolated organisations,
+  and the top brokers of the last years within the history's own budget), which the network
+  page adds to `network` on a data change;
 - pages: a country, regional and objective report each (HTML, through the whole middleware and
   template stack, with the facts in memory as between two data changes), the coverage page, the
   gap finder, the network page, and the coverage API;
@@ -206,8 +209,33 @@ def worker(args) -> None:
         [None],
         max(3, args.repeat // 2),
     )
+    history_years = selectors.trend_years(snap)
+    whole = network.measures(nodes, snap.memberships)
+    latest = (whole.betweenness, whole.exact, whole.links)
+    measure(
+        "network_history",
+        lambda _: network.history(
+            nodes, snap.memberships, snap.started, history_years, latest=latest
+        ),
+        [None],
+        max(3, args.repeat // 2),
+    )
+    year_rows = network.history(nodes, snap.memberships, snap.started, history_years)
+    figures["notes"]["network_history"] = [
+        {
+            "year": y.year,
+            "links": y.links,
+            "isolated": y.isolated,
+            "brokers_exact": y.brokers_exact,
+        }
+        for y in year_rows
+    ]
     facts = network.measures(nodes, snap.memberships)
+    top_ten = {b.id for b in facts.brokers}
     figures["notes"]["network"] = {
+        "last_year_top3_in_network_top10": sum(b.id in top_ten for b in year_rows[-1].brokers)
+        if year_rows
+        else None,
         "links": facts.links,
         "components": len(facts.components),
         "largest": facts.largest_component,

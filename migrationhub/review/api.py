@@ -284,7 +284,7 @@ class YearNetworkOut(Schema):
     )
     brokers: list[BrokerOut] = Field(
         description="The year's top brokers by betweenness on the network as it stood (the last "
-        "five years only; empty before)"
+        "three years only; empty before)"
     )
     brokers_exact: bool | None = Field(
         description="Whether the year's betweenness is exact (false: estimated from a fixed "
@@ -354,7 +354,7 @@ def review_network(request: HttpRequest, filters: Query[NetworkFilters]) -> dict
 @decorate_view(cached_api(*DOMAINS))
 def review_network_history(request: HttpRequest) -> list[Any]:
     """Per year: organisations linked, links, components, the largest one, cross-level and
-    cross-type shares, isolated organisations, and (the last five years) the top three brokers."""
+    cross-type shares, isolated organisations, and (the last three years) the top three brokers."""
     return selectors.network_history_rows(selectors.trend_years())
 
 

@@ -571,8 +571,13 @@ def network_history(years: Sequence[int]) -> list[network.YearFacts]:
     snap = snapshot()
     key = ("history", tuple(years))
     if key not in snap.memo:
+        whole = network_facts(("world", ""))
         snap.memo[key] = network.history(
-            list(snap.nodes.values()), snap.memberships, snap.started, years
+            list(snap.nodes.values()),
+            snap.memberships,
+            snap.started,
+            years,
+            latest=(whole.betweenness, whole.exact, whole.links),
         )
     return snap.memo[key]
 

@@ -229,6 +229,18 @@ def test_network_history_finds_each_years_broker():
     assert [b.id for b in facts.brokers[:3]] == [b.id for b in by_year[2022].brokers]
 
 
+def test_network_history_reuses_the_whole_networks_betweenness_for_the_whole_network():
+    nodes, memberships, started = _grown()
+    # scores that are not the 2022 graph's own: 5 first, so reuse (and only reuse) puts 5 first
+    fake = {1: 0.0, 2: 0.0, 3: 0.1, 4: 0.2, 5: 0.9, 6: 0.05, 8: 0.0}
+    history = network.history(nodes, memberships, started, [2021, 2022], latest=(fake, False, 7))
+    assert [b.id for b in history[-1].brokers] == [5, 4, 3]
+    assert history[-1].brokers_exact is False
+    assert [b.id for b in history[0].brokers] == [3, 4]  # 2021 is not the whole network
+    stale = network.history(nodes, memberships, started, [2022], latest=(fake, False, 6))
+    assert [b.id for b in stale[-1].brokers] == [4, 3, 5]  # other link count: computed
+
+
 def test_network_history_brokers_are_flagged_when_sampled():
     nodes, memberships, started = _grown()
     history = network.history(nodes, memberships, started, [2022], samples=2)
