@@ -233,7 +233,9 @@ def worker(args) -> None:
     facts = network.measures(nodes, snap.memberships)
     top_ten = {b.id for b in facts.brokers}
     figures["notes"]["network"] = {
-        "last_year_top3_in_network_top10": sum(b.id in top_ten for b in year_rows[-1].brokers)
+        "sampled_last_year_top3_in_network_top10": sum(
+            b.id in top_ten for b in year_rows[-1].brokers
+        )
         if year_rows
         else None,
         "links": facts.links,
