@@ -375,7 +375,7 @@ class PageIn(Schema):
 
 @router.get(
     "/",
-    response=FinancialTableOut,
+    response={200: FinancialTableOut, **errors(422)},
     summary="The fund's financial table: balances, contributions by contributor, transfers",
     operation_id="fund_financial_table",
 )
@@ -420,7 +420,7 @@ def fund_financial_table(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/contributions",
-    response=ContributionPageOut,
+    response={200: ContributionPageOut, **errors(422)},
     summary="Contributions, newest first",
     operation_id="fund_contribution_list",
 )
@@ -432,7 +432,7 @@ def fund_contribution_list(request: HttpRequest, filters: Query[PageIn]) -> dict
 
 @router.get(
     "/proposals",
-    response=ProposalPageOut,
+    response={200: ProposalPageOut, **errors(422)},
     summary="Proposals you may see: approved and funded ones publicly, all for the fund's roles",
     operation_id="fund_proposal_list",
 )
@@ -446,7 +446,7 @@ def fund_proposal_list(request: HttpRequest, filters: Query[PageIn]) -> dict[str
 
 @router.get(
     "/pipeline",
-    response=list[ProposalOut],
+    response={200: list[ProposalOut], **errors(422)},
     summary="Approved proposals awaiting funds, by score then date of decision",
     operation_id="fund_pipeline",
 )
@@ -457,7 +457,7 @@ def fund_pipeline(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/proposals/{proposal_id}",
-    response={200: ProposalOut, **errors(404)},
+    response={200: ProposalOut, **errors(404, 422)},
     summary="One proposal with its screening, decision, allocations and tranches",
     operation_id="fund_proposal_get",
 )
@@ -467,7 +467,7 @@ def fund_proposal_get(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
 
 @router.get(
     "/movements",
-    response=MovementPageOut,
+    response={200: MovementPageOut, **errors(422)},
     summary="The ledger: every movement with its entries, newest first",
     operation_id="fund_movement_list",
 )
@@ -479,7 +479,7 @@ def fund_movement_list(request: HttpRequest, filters: Query[PageIn]) -> dict[str
 
 @router.get(
     "/portfolio",
-    response=list[PortfolioOut],
+    response={200: list[PortfolioOut], **errors(422)},
     summary="Allocations by objective, area, region and stakeholder type against the targets",
     operation_id="fund_portfolio",
 )
@@ -509,7 +509,7 @@ def fund_portfolio(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/iati.xml",
-    response=errors(404),
+    response=errors(404, 422),
     summary="The fund as an IATI 2.03 activity: incoming funds, commitments, disbursements",
     operation_id="fund_iati",
 )

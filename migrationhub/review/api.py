@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from migrationhub.core.errors import NotFound, ValidationFailed
+from migrationhub.core.errors import NotFound
 from migrationhub.core.page_cache import cached_api
 from migrationhub.core.pagination import Page, clamp
 from migrationhub.core.schemas import PageMeta, errors
@@ -86,7 +86,7 @@ def _counts(c: dict[str, int] | None) -> dict[str, int]:
 
 @router.get(
     "/coverage",
-    response={200: CoverageOut, **errors(422)},
+    response={200: CoverageOut, **errors(404, 422)},
     summary="Partnerships, pledges and practices by two of objective, level, region, stakeholder type",
     operation_id="review_coverage",
 )
@@ -95,10 +95,10 @@ def review_coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> di
     """`rows` × `cols` counts (regions: the children of `within`, UN M49; the five regions
     under the world `001` by default), filtered by country (ISO3), region (M49), objective,
     level, stakeholder type, the period a record ran (`year_from`–`year_to`) and its kinds. A
-    record counts once per cell it touches and once in each total."""
-    if filters.rows == filters.cols:
-        message = _("Choose two different dimensions.")
-        raise ValidationFailed(message, fields={"cols": [message]})
+    record counts once per cell it touches and once in each total. The same dimension twice
+    gives co-occurrence (objective × objective: the records working on both). A code the
+    registry does not know is a 404 naming the parameter; a period that ends before it
+    starts holds no record."""
     within = selectors.check_region(filters.within) or WORLD
     chosen = selectors.filters_from(
         country=filters.country,
@@ -188,7 +188,7 @@ class GapFilters(Schema):
 
 @router.get(
     "/gaps",
-    response={200: GapPageOut, **errors(422)},
+    response={200: GapPageOut, **errors(404, 422)},
     summary="Objective × level × region cells with neither a partnership nor a practice, most isolated first",
     operation_id="review_gaps",
 )
@@ -323,7 +323,7 @@ def _network_out(facts: Any) -> dict[str, Any]:
 
 @router.get(
     "/network",
-    response={200: NetworkOut, **errors(422)},
+    response={200: NetworkOut, **errors(404, 422)},
     summary="The partnership network: components, brokers, isolated organisations, cross links",
     operation_id="review_network",
 )

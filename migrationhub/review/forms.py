@@ -66,8 +66,6 @@ class CoverageForm(forms.Form):
         low, high = data.get("year_from"), data.get("year_to")
         if low is not None and high is not None and low > high:
             self.add_error("year_to", _("The period ends before it starts."))
-        if data.get("rows") and data.get("rows") == data.get("cols"):
-            self.add_error("cols", _("Choose two different dimensions."))
         return data
 
     def filters(self) -> Filters:

@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from migrationhub.core import page_cache
-from migrationhub.core.errors import ValidationFailed
+from migrationhub.core.errors import NotFound, ValidationFailed
 from migrationhub.core.i18n import pick
 from migrationhub.knowledge import selectors as knowledge_selectors
 from migrationhub.organisations import selectors as org_selectors
@@ -883,8 +883,9 @@ def filters_from(
     year_to: int | None = None,
     kinds: Sequence[str] = (),
 ) -> Filters:
-    """`Filters` from an API client's parameters, every code checked: `ValidationFailed` (422)
-    naming each unknown one, never a silently empty table."""
+    """`Filters` from an API client's parameters, every code checked: `NotFound` (404) naming
+    each unknown code, never a silently empty table (a well-formed request for a country the
+    registry does not know is not malformed: 422 stays for what the document refuses)."""
     snap = snapshot()
     problems: dict[str, list[str]] = {}
     country = country.upper()
@@ -898,11 +899,11 @@ def filters_from(
     for name, (value, known) in checks.items():
         if value and not known:
             problems[name] = [_("Unknown code: %(code)s.") % {"code": value[:20]}]
+    if problems:
+        raise NotFound(_("Some filters name nothing the registry knows."), fields=problems)
     unknown_kinds = [k for k in kinds if k not in coverage.KINDS]
     if unknown_kinds:
         problems["kinds"] = [_("Choose among %(kinds)s.") % {"kinds": ", ".join(coverage.KINDS)}]
-    if year_from is not None and year_to is not None and year_from > year_to:
-        problems["year_to"] = [_("The period ends before it starts.")]
     if problems:
         raise ValidationFailed(_("Some filters are not valid."), fields=problems)
     return Filters(
@@ -919,7 +920,7 @@ def filters_from(
 
 def check_region(within: str, field_name: str = "within") -> str:
     if within and not region_exists(snapshot(), within):
-        raise ValidationFailed(
+        raise NotFound(
             _("Unknown region: %(code)s.") % {"code": within[:20]},
             fields={field_name: [_("Unknown code: %(code)s.") % {"code": within[:20]}]},
         )

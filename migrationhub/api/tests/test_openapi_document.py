@@ -15,6 +15,22 @@ def test_every_operation_is_documented():
             assert operation.get("summary") or operation.get("description"), f"{method} {path}"
 
 
+def test_every_read_documents_the_422_it_can_answer():
+    """An operation that reads query parameters refuses unknown ones by name, and bad values,
+    with a 422: a client generated from the document must expect it."""
+    import json
+
+    document = json.loads(openapi_document.current())
+    missing = [
+        path
+        for path, operations in document["paths"].items()
+        if "get" in operations
+        and any(p["in"] == "query" for p in operations["get"].get("parameters", []))
+        and "422" not in operations["get"]["responses"]
+    ]
+    assert missing == []
+
+
 def test_no_two_schemas_share_a_name():
     """The OpenAPI document names a schema by its class name: two apps' `OrganisationOut` would
     silently become one component, and clients would validate one against the other's fields."""

@@ -90,7 +90,6 @@ def test_pages_answer_and_link_a_gap_to_its_region(registry):
     "url",
     [
         "/review/?year_from=abc",
-        "/review/?rows=region&cols=region",
         "/review/?country=XXX",
         "/review/?year_from=2024&year_to=2020",
         "/review/gaps/?depth=planet",
@@ -100,6 +99,17 @@ def test_pages_answer_and_link_a_gap_to_its_region(registry):
 def test_bad_filters_are_form_errors(reference, url):
     response = Client().get(url)
     assert response.status_code == 422
+
+
+def test_the_same_dimension_twice_is_co_occurrence(registry):
+    # rows and columns both objectives: how many records work on both of two objectives
+    data = Client().get("/api/v1/review/coverage?rows=objective&cols=objective").json()
+    diagonal = {c["row"]: c for c in data["cells"] if c["row"] == c["col"]}
+    by_objective = Client().get("/api/v1/review/coverage?rows=objective&cols=level").json()
+    for total in by_objective["row_totals"]:
+        if total["code"] in diagonal:
+            assert diagonal[total["code"]]["partnerships"] == total["partnerships"]
+    assert Client().get("/review/?rows=region&cols=region").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -114,9 +124,13 @@ def test_api_coverage_gaps_network_trends_report(registry):
     coverage = client.get("/api/v1/review/coverage?rows=objective&cols=region").json()
     cell = next(c for c in coverage["cells"] if c["row"] == "5" and c["col"] == "002")
     assert cell["partnerships"] == 1
-    assert client.get("/api/v1/review/coverage?country=XXX").status_code == 422
-    assert client.get("/api/v1/review/coverage?rows=level&cols=level").status_code == 422
+    # a well-formed code the registry does not know is a 404 naming the parameter
+    unknown = client.get("/api/v1/review/coverage?country=XXX")
+    assert unknown.status_code == 404 and "country" in unknown.json()["fields"]
+    assert client.get("/api/v1/review/gaps?within=999").status_code == 404
     assert client.get("/api/v1/review/coverage?kinds=rumour").status_code == 422
+    empty = client.get("/api/v1/review/coverage?year_from=2024&year_to=2020").json()
+    assert empty["total"]["partnerships"] == 0
     gaps = client.get("/api/v1/review/gaps?objective=5&page_size=5").json()
     assert (
         gaps["meta"]["page_size"] == 5
