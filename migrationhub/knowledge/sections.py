@@ -8,6 +8,8 @@ from migrationhub.core.sections import Section, contribute
 
 from . import selectors
 
+EVIDENCE_CARDS = 10
+
 
 @contribute("objective.page", order=10, depends_on=("practices", "organisations"))
 def objective_practices(request: HttpRequest, objective: Any) -> Section:
@@ -31,11 +33,12 @@ def organisation_practices(request: HttpRequest, organisation: Any) -> Section:
 @contribute("objective.page", order=12, depends_on=("practices",))
 def objective_evidence(request: HttpRequest, objective: Any) -> Section:
     """Evaluations of the evidence library tagged with the objective (confirmed ones first)."""
+    cards, total = selectors.evidence_cards_for_objective(objective.number, EVIDENCE_CARDS)
     return Section(
         "knowledge/_evidence_list.html",
         {
-            "evidence_list": selectors.evidence_list_for_objective(objective.number)[:10],
-            "evidence_total": selectors.evidence_list_for_objective(objective.number).count(),
+            "evidence_list": cards,
+            "evidence_total": total,
             "search_query": f"kind=evidence&objective={objective.number}",
         },
     )
@@ -44,11 +47,12 @@ def objective_evidence(request: HttpRequest, objective: Any) -> Section:
 @contribute("country.page", order=12, depends_on=("practices",))
 def country_evidence(request: HttpRequest, country: Any) -> Section:
     """Evaluations covering the country (for the country page, when one renders this slot)."""
+    cards, total = selectors.evidence_cards_for_country(country.iso3, EVIDENCE_CARDS)
     return Section(
         "knowledge/_evidence_list.html",
         {
-            "evidence_list": selectors.evidence_list_for_country(country.iso3)[:10],
-            "evidence_total": selectors.evidence_list_for_country(country.iso3).count(),
+            "evidence_list": cards,
+            "evidence_total": total,
             "search_query": f"kind=evidence&country={country.iso3}",
         },
     )

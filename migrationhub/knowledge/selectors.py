@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.search.faceted import KIND_FACET, Facet, FacetedResult, FacetedSearch
 from migrationhub.search.selectors import index_terms, search, similar_documents
-from migrationhub.taxonomy.selectors import area_list, objective_list, principle_list
+from migrationhub.taxonomy.selectors import area_list, objective_list, principle_list, with_tags
 
 from . import freshness, tagging
 from .indexing import EVIDENCE_KIND as EVIDENCE_KIND
@@ -34,10 +34,16 @@ from .models import (
 
 
 def practice_queryset() -> QuerySet[Practice]:
-    return Practice.objects.select_related("language", "organisation").prefetch_related(
-        *TAG_FIELDS,
-        "organisations",
-        Prefetch("translations", queryset=PracticeTranslation.objects.select_related("language")),
+    # The vocabulary relations from the process's copy of the reference rows (with_tags).
+    return (
+        with_tags(Practice.objects, *TAG_FIELDS)
+        .select_related("language", "organisation")
+        .prefetch_related(
+            "organisations",
+            Prefetch(
+                "translations", queryset=PracticeTranslation.objects.select_related("language")
+            ),
+        )
     )
 
 
@@ -45,8 +51,8 @@ def practice_summary_queryset(tags: tuple[str, ...] = TAG_FIELDS) -> QuerySet[Pr
     """What lists show: the `tags` (all of them, for the API), not the long texts, translations
     or provenance."""
     return (
-        Practice.objects.select_related("language", "organisation")
-        .prefetch_related(*tags)
+        with_tags(Practice.objects, *tags)
+        .select_related("language", "organisation")
         .defer("body", "results", "source", "provenance")
     )
 
@@ -272,20 +278,26 @@ def practice_review_facts() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def evidence_queryset() -> QuerySet[Evidence]:
-    return Evidence.objects.select_related("language").prefetch_related(
-        "countries",
-        Prefetch(
-            "tags",
-            queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
-        ),
+    return (
+        with_tags(Evidence.objects, "countries")
+        .select_related("language")
+        .prefetch_related(
+            Prefetch(
+                "tags",
+                queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
+            ),
+        )
     )
 
 
 def evidence_summary_queryset() -> QuerySet[Evidence]:
     """What lists show: title, year, countries, objectives (with their status)."""
-    return Evidence.objects.select_related("language").prefetch_related(
-        "countries",
-        Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective")),
+    return (
+        with_tags(Evidence.objects, "countries")
+        .select_related("language")
+        .prefetch_related(
+            Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective"))
+        )
     )
 
 
@@ -301,18 +313,38 @@ def evidence_count() -> int:
     return Evidence.objects.count()
 
 
-def evidence_list_for_objective(number: int) -> QuerySet[Evidence]:
-    """Evaluations tagged with objective `number`, confirmed ones first."""
-    return (
-        evidence_summary_queryset()
-        .filter(tags__objective__number=number)
-        .order_by("-tags__status", "-year", "title")
-        .distinct()
+def evidence_list_for_country(iso3: str) -> QuerySet[Evidence]:
+    return evidence_summary_queryset().filter(countries__iso3=iso3).order_by("-year", "title")
+
+
+def _evidence_cards(matching: QuerySet[Evidence], n: int) -> tuple[list[Evidence], int]:
+    """The first `n` of `matching` as cards show them (knowledge/_evidence_list.html: title,
+    year, countries) and how many match, in one query: the count is a window over every match,
+    computed before the limit."""
+    cards: list[Any] = list(
+        with_tags(matching, "countries")
+        .select_related("language")
+        .annotate(matching=Window(Count("pk")))[:n]
+    )
+    return cards, int(cards[0].matching) if cards else 0
+
+
+def evidence_cards_for_objective(number: int, n: int) -> tuple[list[Evidence], int]:
+    """The first `n` evaluations tagged with objective `number` (confirmed ones first) and how
+    many there are. One tag per evaluation and objective (unique), so no DISTINCT."""
+    return _evidence_cards(
+        Evidence.objects.filter(tags__objective__number=number).order_by(
+            "-tags__status", "-year", "title"
+        ),
+        n,
     )
 
 
-def evidence_list_for_country(iso3: str) -> QuerySet[Evidence]:
-    return evidence_summary_queryset().filter(countries__iso3=iso3).order_by("-year", "title")
+def evidence_cards_for_country(iso3: str, n: int) -> tuple[list[Evidence], int]:
+    """The first `n` evaluations covering the country `iso3` (newest first) and how many."""
+    return _evidence_cards(
+        Evidence.objects.filter(countries__iso3=iso3).order_by("-year", "title"), n
+    )
 
 
 def objective_pks() -> dict[int, int]:

@@ -9,15 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from migrationhub.accounts import selectors as account_selectors
 from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
+from migrationhub.taxonomy.selectors import with_tags
 
 from .indexing import KIND, UNVERIFIED, VERIFIED
 from .models import Invitation, JoinRequest, Membership, Organisation
 
 
 def organisation_queryset() -> QuerySet[Organisation]:
-    return Organisation.objects.select_related(
+    # The vocabulary relations from the process's copy of the reference rows (with_tags).
+    return with_tags(Organisation.objects, "countries", "objectives", "languages").select_related(
         "stakeholder_type", "level", "home_country__region", "verified_by"
-    ).prefetch_related("countries", "objectives", "languages")
+    )
 
 
 def organisation_list(

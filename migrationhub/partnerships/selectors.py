@@ -25,6 +25,7 @@ from migrationhub.core.models import AuditEvent
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
+from migrationhub.taxonomy.selectors import with_tags
 
 from . import lights, scoring
 from .indexing import KIND, NO, PLEDGE_KIND, YES
@@ -79,39 +80,40 @@ def _members() -> QuerySet[Member]:
 
 def partnership_queryset() -> QuerySet[Partnership]:
     """Everything the detail page, the API detail, the scorecard and the IATI export read."""
-    return Partnership.objects.select_related(
-        "language", "lead__stakeholder_type", "lead__level"
-    ).prefetch_related(
-        *TAG_FIELDS,
-        Prefetch("members", queryset=_members()),
-        Prefetch("goals", queryset=Goal.objects.prefetch_related("objectives", "sdg_targets")),
-        Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
-        Prefetch(
-            "outputs", queryset=Output.objects.select_related("practice", "practice__organisation")
-        ),
-        Prefetch(
-            "translations", queryset=PartnershipTranslation.objects.select_related("language")
-        ),
-        Prefetch(
-            "reports",
-            queryset=ProgressReport.objects.select_related("organisation", "goal").order_by(
-                "-reported_on", "-pk"
+    # The vocabulary relations from the process's copy of the reference rows (with_tags).
+    return (
+        with_tags(Partnership.objects, *TAG_FIELDS)
+        .select_related("language", "lead__stakeholder_type", "lead__level")
+        .prefetch_related(
+            Prefetch("members", queryset=_members()),
+            Prefetch("goals", queryset=with_tags(Goal.objects, "objectives", "sdg_targets")),
+            Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
+            Prefetch(
+                "outputs",
+                queryset=Output.objects.select_related("practice", "practice__organisation"),
             ),
-        ),
-        Prefetch(
-            "pledges",
-            queryset=Pledge.objects.prefetch_related(
-                Prefetch("pledgers", queryset=Pledger.objects.select_related("organisation"))
+            Prefetch(
+                "translations", queryset=PartnershipTranslation.objects.select_related("language")
             ),
-        ),
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.select_related("organisation", "goal").order_by(
+                    "-reported_on", "-pk"
+                ),
+            ),
+            Prefetch(
+                "pledges",
+                queryset=Pledge.objects.prefetch_related(
+                    Prefetch("pledgers", queryset=Pledger.objects.select_related("organisation"))
+                ),
+            ),
+        )
     )
 
 
 def partnership_summary_queryset() -> QuerySet[Partnership]:
     """What lists show: lead, objectives, levels."""
-    return Partnership.objects.select_related("lead", "language").prefetch_related(
-        "objectives", "levels"
-    )
+    return with_tags(Partnership.objects, "objectives", "levels").select_related("lead", "language")
 
 
 def partnership_get(slug: str) -> Partnership | None:
@@ -169,9 +171,15 @@ def partnership_search(
     return result
 
 
+def partnership_cards() -> QuerySet[Partnership]:
+    """Partnerships as cards show them (partnerships/_partnership_cards.html): name, language,
+    light, score and status; no relations."""
+    return Partnership.objects.select_related("language")
+
+
 def partnerships_for_organisation(organisation: Any) -> QuerySet[Partnership]:
     return (
-        partnership_summary_queryset()
+        partnership_cards()
         .filter(members__organisation=organisation, members__status=Member.ACTIVE)
         .distinct()
         .order_by("-score", "name")
@@ -184,7 +192,7 @@ def partnerships_for_objective(number: int) -> QuerySet[Partnership]:
     on_objective = Partnership.objectives.through.objects.filter(objective__number=number)
     on_goal = Goal.objectives.through.objects.filter(objective__number=number)
     return (
-        partnership_summary_queryset()
+        partnership_cards()
         .filter(
             Q(id__in=on_objective.values("partnership_id"))
             | Q(id__in=on_goal.values("goal__partnership_id"))

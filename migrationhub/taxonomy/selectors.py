@@ -1,14 +1,19 @@
 """Reads of the reference vocabularies, and code → row resolution for forms, API and imports."""
 
 import functools
-from collections.abc import Callable, Iterable
-from typing import Any
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, IntegerField, Manager, Model, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.db.models.query import ModelIterable
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from migrationhub.core import page_cache
 from migrationhub.core.errors import ValidationFailed
 
 from .models import (
@@ -117,7 +122,9 @@ def objective_list() -> QuerySet[Objective]:
 
 
 def objective_get(number: int) -> Objective | None:
-    return Objective.objects.prefetch_related("actions").filter(number=number).first()
+    """The objective with its actions, from this process's copy of the reference rows (shared:
+    not to be changed)."""
+    return next((o for o in reference_rows(Objective).values() if o.number == number), None)
 
 
 def vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
@@ -291,3 +298,154 @@ def vocabulary_facts(vocabulary: str) -> list[tuple[str, str, dict[str, str]]]:
             key, "title", "names"
         )
     ]
+
+
+# --- this process's copy of the reference rows -------------------------------------------------
+# Pages tag what they list with vocabulary rows (a practice's levels, a partnership's objectives,
+# an evaluation's countries). Prefetched, each relation is a query that reads and decodes rows
+# only `load_reference` changes, and on PostgreSQL a round trip. Each process keeps the rows of a
+# vocabulary once read, while the page cache's "taxonomy" generation (and "*", which
+# `load_reference` replaces) is the one they were read under: the same generations that retire
+# cached pages (core.page_cache), checked in one round trip to the shared cache. The rows are
+# shared between requests and threads: read them, never change them.
+
+M = TypeVar("M", bound=Model)
+
+# What a row carries with it (what pages and schemas read of a tag).
+REFERENCE_SELECT: dict[type[Model], tuple[str, ...]] = {
+    Country: ("region", "subregion", "intermediate_region"),
+    SdgTarget: ("goal",),
+}
+REFERENCE_PREFETCH: dict[type[Model], tuple[str, ...]] = {Objective: ("actions",)}
+
+_reference_lock = threading.Lock()
+_reference: dict[Any, Any] = {}
+
+
+def _reference_stamp() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(page_cache.generations(("taxonomy",)).items()))
+
+
+def reference_rows(model: type[M], stamp: Any = None) -> dict[Any, M]:
+    """Every row of the vocabulary `model` by primary key, in its order, read once per process
+    while the reference data is unchanged. `stamp`: the generations already read by the caller."""
+    stamp = stamp or _reference_stamp()
+    with _reference_lock:
+        if _reference.get("stamp") != stamp:
+            _reference.clear()
+            _reference["stamp"] = stamp
+        rows = _reference.get(model)
+    if rows is None:
+        # Read after the stamp: rows stored under it are at least as new as it.
+        qs = model._default_manager.select_related(*REFERENCE_SELECT.get(model, ()))
+        rows = {r.pk: r for r in qs.prefetch_related(*REFERENCE_PREFETCH.get(model, ()))}
+        with _reference_lock:
+            if _reference.get("stamp") == stamp:
+                _reference[model] = rows
+    return rows
+
+
+def attach_tags(objects: Sequence[Model], fields: Iterable[str]) -> None:
+    """Fill the many-to-many relations `fields` (to vocabularies) of `objects`, all of one
+    model, as `prefetch_related` would: the rows come from this process's copy, the links from
+    one query over the relations' link tables (UNION ALL) instead of one query per relation."""
+    fields = tuple(fields)
+    if not objects or not fields:
+        return
+    meta = type(objects[0])._meta
+    pks = list({o.pk for o in objects})
+    relations = [meta.get_field(name) for name in fields]
+    models = [field.related_model for field in relations]
+    # One column of keys for every relation: text where the vocabularies' keys differ in type
+    # (a language's is its code), read back as each vocabulary's key.
+    as_text = len({m._meta.pk.get_internal_type() for m in models}) > 1  # type: ignore[union-attr]
+    parts = []
+    for position, field in enumerate(relations):
+        through = field.remote_field.through  # type: ignore[union-attr]
+        source = through._meta.get_field(field.m2m_field_name()).attname  # type: ignore[union-attr]
+        target = through._meta.get_field(field.m2m_reverse_field_name()).attname  # type: ignore[union-attr]
+        parts.append(
+            through._default_manager.filter(**{f"{source}__in": pks})
+            .annotate(
+                relation=Value(position, output_field=IntegerField()),
+                target=Cast(target, TextField()) if as_text else F(target),
+            )
+            .values_list("relation", source, "target")
+        )
+    links = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: dict[tuple[int, Any], list[Any]] = {}
+    for position, source_pk, target_pk in links:
+        if as_text:
+            target_pk = models[position]._meta.pk.to_python(target_pk)
+        found.setdefault((position, source_pk), []).append(target_pk)
+    stamp = _reference_stamp()
+    for position, (name, model) in enumerate(zip(fields, models, strict=True)):
+        rows = reference_rows(model, stamp)  # type: ignore[arg-type]
+        order = _reference_order(model, stamp)  # type: ignore[arg-type]
+        for obj in objects:
+            targets = found.get((position, obj.pk), ())
+            values = [rows[pk] for pk in sorted(targets, key=order.__getitem__)]
+            _set_prefetched(obj, name, values)
+
+
+def _reference_order(model: type[Model], stamp: Any) -> dict[Any, int]:
+    key = ("order", model)
+    with _reference_lock:
+        order = _reference.get(key) if _reference.get("stamp") == stamp else None
+    if order is None:
+        order = {pk: i for i, pk in enumerate(reference_rows(model, stamp))}
+        with _reference_lock:
+            if _reference.get("stamp") == stamp:
+                _reference[key] = order
+    return order
+
+
+def _set_prefetched(obj: Model, name: str, values: list[Any]) -> None:
+    """What Django's prefetch leaves on an object: `obj.<name>.all()` answers `values`."""
+    cache_ = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache_.pop(name, None)
+    qs = getattr(obj, name).get_queryset()
+    qs._result_cache = values
+    qs._prefetch_done = True
+    cache_[name] = qs
+
+
+class TaggedQuerySet(QuerySet[M]):
+    """A queryset whose rows come with vocabulary relations attached by `attach_tags` when it
+    is evaluated (iterated, sliced, `first()`, `in_bulk()`, a `Prefetch` of another queryset,
+    `iterator()` chunk by chunk), as `prefetch_related` of those relations would."""
+
+    _reference_tags: tuple[str, ...] = ()
+
+    def _clone(self) -> "TaggedQuerySet[M]":
+        clone: TaggedQuerySet[M] = super()._clone()  # type: ignore[misc]
+        clone._reference_tags = self._reference_tags
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        rows = self._result_cache
+        if fetched and rows and self._reference_tags and self._iterable_class is ModelIterable:
+            attach_tags(rows, self._reference_tags)
+
+    def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Iterator[M]:
+        rows = super()._iterator(use_chunked_fetch, chunk_size)  # type: ignore[misc]
+        if not self._reference_tags or self._iterable_class is not ModelIterable:
+            yield from rows
+            return
+        while chunk := list(itertools.islice(rows, chunk_size or 2000)):
+            attach_tags(chunk, self._reference_tags)
+            yield from chunk
+
+
+def with_tags(queryset: QuerySet[M] | Manager[M], *fields: str) -> QuerySet[M]:
+    """`queryset` (or a manager's) with the vocabulary relations `fields` attached when it is
+    evaluated (TaggedQuerySet): what `prefetch_related(*fields)` gives, without a query per
+    relation."""
+    tagged = queryset.all()
+    if not isinstance(tagged, TaggedQuerySet):
+        tagged.__class__ = TaggedQuerySet  # a plain QuerySet's state, one method more
+    assert isinstance(tagged, TaggedQuerySet)
+    tagged._reference_tags = (*tagged._reference_tags, *fields)
+    return tagged

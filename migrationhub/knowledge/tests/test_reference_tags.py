@@ -1,0 +1,117 @@
+"""Vocabulary relations attached from the process's copy of the reference rows
+(`taxonomy.selectors.with_tags`) are what `prefetch_related` gives, in one query for them all, and
+the copy is read again when the reference data are loaded again."""
+
+import pytest
+from django.db.models import Prefetch
+
+from migrationhub.core import page_cache
+from migrationhub.knowledge.models import TAG_FIELDS, Practice
+from migrationhub.knowledge.tests.factories import make_published
+from migrationhub.organisations.models import Organisation
+from migrationhub.organisations.tests.factories import make_organisation
+from migrationhub.taxonomy.loaders import load_reference
+from migrationhub.taxonomy.models import Objective
+from migrationhub.taxonomy.selectors import objective_get, reference_rows, with_tags
+
+pytestmark = pytest.mark.django_db
+
+
+def _tags(obj, fields):
+    return {name: [row.pk for row in getattr(obj, name).all()] for name in fields}
+
+
+@pytest.fixture
+def practices(reference):
+    return [
+        make_published(
+            objectives=[23, 5, 6],
+            countries=["PHL", "NPL", "BGD"],
+            levels=["local", "national"],
+            sdg_targets=["10.7", "8.8"],
+            areas=["data", "diaspora-development"],
+        ),
+        make_published(objectives=[1], countries=[], levels=["global"]),
+        make_published(objectives=[2], countries=["MEX"], levels=["national"]),
+    ]
+
+
+def test_attached_tags_are_the_prefetched_ones_in_their_order(practices):
+    # given the practices read with their tags prefetched, and with them attached
+    ids = [p.pk for p in practices]
+    prefetched = Practice.objects.filter(pk__in=ids).prefetch_related(*TAG_FIELDS).order_by("pk")
+    attached = with_tags(Practice.objects.filter(pk__in=ids), *TAG_FIELDS).order_by("pk")
+    # then each practice has the same rows in the same order (the vocabularies' own order)
+    assert [_tags(p, TAG_FIELDS) for p in attached] == [_tags(p, TAG_FIELDS) for p in prefetched]
+    first = next(p for p in attached if p.pk == practices[0].pk)
+    assert [o.number for o in first.objectives.all()] == [5, 6, 23]
+
+
+def test_every_relation_is_one_query(practices, django_assert_num_queries):
+    ids = [p.pk for p in practices]
+    reference_rows(Objective)  # the copy is made once per process and reference load
+    with_tags(Practice.objects.filter(pk__in=ids), *TAG_FIELDS).count()
+    list(with_tags(Practice.objects.filter(pk__in=ids), *TAG_FIELDS))  # every vocabulary read
+    # when the practices and their seven relations are read again
+    with django_assert_num_queries(2):
+        found = list(with_tags(Practice.objects.filter(pk__in=ids), *TAG_FIELDS))
+        # then reading the tags asks nothing more
+        assert sum(len(p.countries.all()) for p in found) == 4
+
+
+def test_tags_are_attached_through_in_bulk_iterator_and_prefetch(practices, reference):
+    ids = [p.pk for p in practices]
+    expected = {
+        p.pk: _tags(p, TAG_FIELDS)
+        for p in Practice.objects.filter(pk__in=ids).prefetch_related(*TAG_FIELDS)
+    }
+    tagged = with_tags(Practice.objects.all(), *TAG_FIELDS)
+    # in_bulk, first() and iterator() by chunks
+    assert {pk: _tags(p, TAG_FIELDS) for pk, p in tagged.in_bulk(ids).items()} == expected
+    assert _tags(tagged.filter(pk=ids[0]).first(), TAG_FIELDS) == expected[ids[0]]
+    assert {
+        p.pk: _tags(p, TAG_FIELDS) for p in tagged.filter(pk__in=ids).iterator(chunk_size=2)
+    } == expected
+    # and as the queryset of another's Prefetch
+    org = practices[0].organisation
+    owner = Organisation.objects.prefetch_related(
+        Prefetch("practices", queryset=with_tags(Practice.objects.all(), "countries"))
+    ).get(pk=org.pk)
+    assert [_tags(p, ["countries"]) for p in owner.practices.all()] == [
+        {"countries": expected[practices[0].pk]["countries"]}
+    ]
+
+
+def test_relations_with_text_keys_beside_numeric_ones(reference):
+    # given an organisation with countries, objectives (numeric keys) and languages (codes)
+    org = make_organisation(countries=["FRA", "SEN"], objectives=[2, 1], languages=["fr", "ar"])
+    # when they are attached together
+    found = with_tags(
+        Organisation.objects.filter(pk=org.pk), "countries", "objectives", "languages"
+    )
+    org = found.get()
+    # then each relation has its rows
+    assert [c.iso3 for c in org.countries.all()] == ["FRA", "SEN"]
+    assert [o.number for o in org.objectives.all()] == [1, 2]
+    assert sorted(lang.code for lang in org.languages.all()) == ["ar", "fr"]
+
+
+def test_a_filter_on_an_attached_relation_still_asks_the_database(practices):
+    practice = with_tags(Practice.objects.filter(pk=practices[0].pk), "countries").get()
+    assert [c.iso3 for c in practice.countries.filter(iso3="NPL")] == ["NPL"]
+
+
+def test_the_copy_is_read_again_when_the_reference_data_are_loaded_again(reference):
+    # given the copy of the objectives, read
+    assert objective_get(20).names["fr"]
+    # when a row changes without it being announced, the copy stands
+    Objective.objects.filter(number=20).update(names={"en": "Remittances"})
+    assert objective_get(20).names["fr"]
+    # when reference data are loaded, which retires every page and the copy with them
+    page_cache.changed_everything()
+    assert objective_get(20).names == {"en": "Remittances"}
+    load_reference()
+    # then the next read has the loaded rows, with their actions
+    assert objective_get(20).names["fr"]
+    assert objective_get(20).pk == Objective.objects.get(number=20).pk
+    assert [a.letter for a in objective_get(6).actions.all()][:2] == ["a", "b"]
