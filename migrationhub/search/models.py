@@ -101,9 +101,27 @@ class DocumentVector(models.Model):
     )
     model = models.CharField(max_length=40)
     vector = models.BinaryField()
+    # VectorState.seq when written: what the approximate index (VectorGraph) lacks is seq > its own.
+    seq = models.BigIntegerField(default=0, db_index=True)
 
     class Meta:
         db_table = "search_vector"
+
+
+class VectorGraph(models.Model):
+    """The approximate nearest-neighbour index of one model's vectors (`ann.py`, ADR 0012), built
+    by a background task once there are many vectors, stored here so that every app server maps
+    the same file (copied to its local disk once per build) whatever machine built it. Holds the
+    vectors of seq <= `seq`; those written since are searched exactly beside it."""
+
+    model = models.CharField(max_length=40)
+    seq = models.BigIntegerField()
+    vectors = models.IntegerField()
+    data = models.BinaryField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "search_vector_graph"
 
 
 class VectorState(models.Model):
@@ -111,6 +129,9 @@ class VectorState(models.Model):
     changes (to a random number) on every vector write or removal, as the facet bitsets'."""
 
     version = models.BigIntegerField(default=0)
+    # A counter, one up per vector write: its order is the order writes commit in (they all
+    # update this row first, so they wait for each other), which VectorGraph relies on.
+    seq = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "search_vector_state"

@@ -4,9 +4,14 @@ indexed; and what to suggest when a search finds nothing."""
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import translation
@@ -79,6 +84,39 @@ VECTOR_ONLY = 10
 """At most this many documents the lexical search did not match join a result (the nearest)."""
 
 
+_EMBEDDING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
+
+
+def _new_executor() -> None:
+    """A forked worker (gunicorn) gets its own thread: the parent's does not exist in it."""
+    global _EMBEDDING
+    _EMBEDDING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
+
+
+os.register_at_fork(after_in_child=_new_executor)
+_QUERY_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_QUERY_VECTORS_LOCK = threading.Lock()
+QUERY_VECTORS_KEPT = 2048
+
+
+def query_vector(model: embedding.Embedder, text: str) -> np.ndarray:
+    """The vector of a query text, the last QUERY_VECTORS_KEPT kept per process: people repeat
+    queries (and pages ask again for their next page), and the model costs ~10 ms a query."""
+    key = (model.name, text)
+    with _QUERY_VECTORS_LOCK:
+        vector = _QUERY_VECTORS.get(key)
+        if vector is not None:
+            _QUERY_VECTORS.move_to_end(key)
+            return vector
+    vector = model.embed([text])[0]
+    vector.setflags(write=False)
+    with _QUERY_VECTORS_LOCK:
+        _QUERY_VECTORS[key] = vector
+        while len(_QUERY_VECTORS) > QUERY_VECTORS_KEPT:
+            _QUERY_VECTORS.popitem(last=False)
+    return vector
+
+
 def _normal(text: str) -> str:
     return " ".join(analysis.WORD.findall(text.casefold()))
 
@@ -106,6 +144,9 @@ def hybrid(
     backend = backend_for(connection)
     facets = list(facets)
     kinds = list(kinds)
+    # The query's vector is computed on another thread while the database ranks the words: the
+    # model spends most of its time in numpy and the database in C, both without the GIL.
+    pending = _EMBEDDING.submit(query_vector, model, parsed.text)
     lexical = backend.search(
         parsed,
         kinds=kinds,
@@ -116,10 +157,10 @@ def hybrid(
         offset=0,
         highlight=False,
     )
-    query_vector = model.embed([parsed.text])[0]
+    vector = pending.result()
     nearest = []
     added = 0
-    for n in index.nearest(query_vector, RRF_DEPTH, allowed=backend.scope(kinds, filters)):
+    for n in index.nearest(vector, RRF_DEPTH, allowed=backend.scope(kinds, filters)):
         if n.similarity < model.threshold:
             break
         if (lexical.matched >> n.document_id) & 1:

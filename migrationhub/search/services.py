@@ -11,14 +11,16 @@ import contextlib
 import contextvars
 import datetime as dt
 import secrets
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
-from . import analysis, bitmaps, embedding, topk, vectors
+from . import analysis, ann, bitmaps, embedding, topk, vectors
 from .backends import backend_for
 from .models import (
     Document,
@@ -27,6 +29,7 @@ from .models import (
     FacetBitmap,
     IndexState,
     Term,
+    VectorGraph,
     VectorState,
 )
 
@@ -448,13 +451,18 @@ def bitmaps_rebuild() -> int:
 VECTOR_BATCH = 64
 
 
-def _vectors_changed() -> None:
-    """Tell every process that its in-memory vector index is stale (VectorState.version)."""
-    updated = VectorState.objects.filter(pk=1).update(version=secrets.randbits(62))
+def _vectors_changed() -> int:
+    """Tell every process that its in-memory vector index is stale (VectorState.version), and
+    return the next write sequence number (VectorState.seq) for the vectors about to be written.
+    Call it before writing them, inside their transaction: the row stays locked until commit."""
+    updated = VectorState.objects.filter(pk=1).update(
+        version=secrets.randbits(62), seq=F("seq") + 1
+    )
     if not updated:
         VectorState.objects.bulk_create(
-            [VectorState(pk=1, version=secrets.randbits(62))], ignore_conflicts=True
+            [VectorState(pk=1, version=secrets.randbits(62), seq=1)], ignore_conflicts=True
         )
+    return int(VectorState.objects.filter(pk=1).values_list("seq", flat=True).get())
 
 
 def _vectors_enqueue(document_ids: list[int]) -> None:
@@ -471,10 +479,11 @@ def _vectors_enqueue(document_ids: list[int]) -> None:
         transaction.on_commit(enqueue(document_ids[start : start + VECTOR_BATCH * 4]))
 
 
-def vectors_compute(document_ids: Iterable[int]) -> int:
+def vectors_compute(document_ids: Iterable[int], *, graph: bool = True) -> int:
     """Compute and store the vectors of these documents (those still present) with the
     configured embedder; returns how many. Each batch is its own short transaction: the model
-    runs outside any lock."""
+    runs outside any lock. Then, unless `graph` is false (bulk runs build it once at the end),
+    the approximate index is rebuilt in the background when it is due."""
     model = vectors.embedder()
     if model is None:
         return 0
@@ -490,6 +499,7 @@ def vectors_compute(document_ids: Iterable[int]) -> int:
             continue
         matrix = model.embed([embedding.document_text(t, b) for _, t, b in rows])
         with transaction.atomic():
+            seq = _vectors_changed()
             present = set(
                 Document.objects.filter(pk__in=[pk for pk, _, _ in rows]).values_list(
                     "pk", flat=True
@@ -499,15 +509,60 @@ def vectors_compute(document_ids: Iterable[int]) -> int:
             DocumentVector.objects.bulk_create(
                 [
                     DocumentVector(
-                        document_id=pk, model=model.name, vector=embedding.to_bytes(vector)
+                        document_id=pk, model=model.name, vector=embedding.to_bytes(vector), seq=seq
                     )
                     for (pk, _, _), vector in zip(rows, matrix, strict=True)
                     if pk in present
                 ]
             )
-            _vectors_changed()
         done += len(present)
+    if graph and done and vector_graph_due(model.name):
+        from .tasks import vector_graph_build as build_task
+
+        transaction.on_commit(lambda: build_task.enqueue(model.name))
     return done
+
+
+def vector_graph_due(model_name: str) -> bool:
+    """Whether the approximate index of `model_name`'s vectors should be (re)built: there are at
+    least `vectors.ann_min()` of them, and no graph yet or more written since the last than
+    GRAPH_STALE of them (searched exactly until then: a cost that grows with their number)."""
+    total = DocumentVector.objects.filter(model=model_name).count()
+    if total < vectors.ann_min():
+        return False
+    latest = VectorGraph.objects.filter(model=model_name).order_by("-seq").values("seq").first()
+    if latest is None:
+        return True
+    newer = DocumentVector.objects.filter(model=model_name, seq__gt=latest["seq"]).count()
+    return newer > max(GRAPH_STALE_MIN, GRAPH_STALE * total)
+
+
+GRAPH_STALE = 0.02
+GRAPH_STALE_MIN = 500
+
+
+def vector_graph_build(
+    model_name: str | None = None, *, progress: Callable[[int, int], bool] | None = None
+) -> VectorGraph | None:
+    """Build the approximate index of every stored vector of the model (default: the configured
+    embedder's) and store it, replacing the previous one; None when there are no vectors. The
+    vectors are read in one query, so the graph holds exactly those of seq <= its `seq`."""
+    if model_name is None:
+        model = vectors.embedder()
+        if model is None:
+            return None
+        model_name = model.name
+    ids, matrix, seq = vectors.read_all(model_name)
+    if not len(ids):
+        return None
+    with tempfile.TemporaryDirectory() as directory:
+        path = ann.build(ids, matrix, Path(directory) / "graph.usearch", progress=progress)
+        data = path.read_bytes()
+    with transaction.atomic():
+        graph = VectorGraph.objects.create(model=model_name, seq=seq, vectors=len(ids), data=data)
+        VectorGraph.objects.filter(model=model_name).exclude(pk=graph.pk).delete()
+        _vectors_changed()  # every process maps the new graph at its next search
+    return graph
 
 
 def vectors_missing(limit: int | None = None) -> list[int]:

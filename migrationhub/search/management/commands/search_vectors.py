@@ -1,5 +1,6 @@
 """Compute the sentence vectors that are missing (new or changed documents whose background task
-has not run, documents of another model after MIGRATIONHUB_EMBEDDER changed), in batches."""
+has not run, documents of another model after MIGRATIONHUB_EMBEDDER changed), in batches; then,
+once, the approximate index when it is due (past MIGRATIONHUB_ANN_MIN vectors) or asked."""
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,11 @@ class Command(MigrationhubCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--all", action="store_true", help="Recompute every vector.")
+        parser.add_argument(
+            "--graph",
+            action="store_true",
+            help="Rebuild the approximate index even when it is not due (ADR 0012).",
+        )
 
     def run(self, *args, **options):
         model = vectors.embedder()
@@ -28,5 +34,10 @@ class Command(MigrationhubCommand):
         done = 0
         chunk = services.VECTOR_BATCH * 4
         for start in progress.track(range(0, len(ids), chunk), _("computing vectors")):
-            done += services.vectors_compute(ids[start : start + chunk])
-        return f"vectors computed: {done} ({model.name})"
+            done += services.vectors_compute(ids[start : start + chunk], graph=False)
+        message = f"vectors computed: {done} ({model.name})"
+        if options["graph"] or services.vector_graph_due(model.name):
+            graph = services.vector_graph_build(model.name)
+            if graph is not None:
+                message += f"; approximate index of {graph.vectors} vectors built"
+        return message
