@@ -13,8 +13,14 @@ goals, reports, and pledges), without the search index, which the review does no
 
 Measured in-process (production settings, the page cache off: every page is rendered), p50/p95
 over `--repeat` runs after a warm-up:
-- `facts`: `review.selectors.build_snapshot()`, every fact the review computes from, read from
-  the database through the other apps' facts selectors (what a data change costs, once);
+- `facts`: `review.selectors.build_snapshot()` (the garbage collector paused, as the refresh
+  does), every fact the review computes from, read from the database through the other apps'
+  facts selectors;
+- after a write: `facts_refresh`, what the task queue does (facts, the whole network's measures
+  and history, shared in the cache: the staleness window, without the queue's pick-up);
+  `facts_load_shared`, what each process then does in a background thread to take them;
+  `page_report_after_write`, a country report requested right after a write (answered from the
+  last facts while the refresh is queued);
 - `coverage`: the objective × region table over every record (`coverage.table`), and the full
   objective × level × region (every depth) × stakeholder type cube of the open data
   (`coverage.cube`);
@@ -23,8 +29,8 @@ over `--repeat` runs after a warm-up:
 - `network`: every measure of `network.measures` (graph, components, isolates, betweenness
   exact or sampled within its budget of link visits, cross-level and cross-type links);
 - `network_history`: `network.history` over the trend years (counts, isolated organisations,
-  and the top brokers of the last years within the history's own budget), which the network
-  page adds to `network` on a data change;
+  and every year's top brokers, exact or estimated with their errors), which the refresh adds
+  to `network` after a write;
 - pages: a country, regional and objective report each (HTML, through the whole middleware and
   template stack, with the facts in memory as between two data changes), the coverage page, the
   gap finder, the network page, and the coverage API;
@@ -129,6 +135,7 @@ def worker(args) -> None:
     from django.utils import timezone
 
     import migrationhub.partnerships.indexing as indexing
+    from migrationhub.core import page_cache
     from migrationhub.review import coverage, gaps, network, pdf, selectors
     from migrationhub.review.coverage import WORLD
     from migrationhub.taxonomy.loaders import load_reference
@@ -154,7 +161,8 @@ def worker(args) -> None:
         m = measures[name]
         print(f"    {name:<22} p50 {m['p50']:9.1f}  p95 {m['p95']:9.1f} ms", flush=True)
 
-    measure("facts", lambda _: selectors.build_snapshot(), [None], max(3, args.repeat))
+    version = selectors.data_version()
+    measure("facts", lambda _: selectors._build(version, share=False), [None], max(3, args.repeat))
     snap = selectors.snapshot()
     records, geo = snap.records, snap.geo
     TOP.update(geo.children(WORLD))
@@ -211,7 +219,7 @@ def worker(args) -> None:
     )
     history_years = selectors.trend_years(snap)
     whole = network.measures(nodes, snap.memberships)
-    latest = (whole.betweenness, whole.exact, whole.links)
+    latest = (selectors._scores(whole), whole.links)
     measure(
         "network_history",
         lambda _: network.history(
@@ -227,6 +235,8 @@ def worker(args) -> None:
             "links": y.links,
             "isolated": y.isolated,
             "brokers_exact": y.brokers_exact,
+            "brokers_sources": y.brokers_sources,
+            "brokers_error": max((b.error or 0.0 for b in y.brokers), default=None),
         }
         for y in year_rows
     ]
@@ -298,6 +308,26 @@ def worker(args) -> None:
     measure(
         "api_coverage", lambda _: get("/api/v1/review/coverage?rows=objective&cols=level"), [None]
     )
+
+    # after a write: the background refresh (the task queue's work: facts, whole network and
+    # history, shared), a process taking the shared facts, and a report page answered while
+    # the refresh is queued (the bench's queue is the database's, which nothing runs here)
+    def write_and_refresh(_):
+        page_cache.changed("partnerships")
+        selectors.refresh()
+
+    measure("facts_refresh", write_and_refresh, [None], 3)
+    shared = selectors.data_version()
+    measure("facts_load_shared", lambda _: selectors._shared(shared), [None], 3)
+
+    def report_after_write(c):
+        page_cache.changed("partnerships")
+        response = get(f"/review/countries/{c}/")
+        if "no-store" not in response.get("Cache-Control", ""):
+            raise RuntimeError("a report after a write was not answered from the last facts")
+
+    measure("page_report_after_write", report_after_write, countries)
+    selectors.refresh()
     html = get(f"/review/countries/{countries[0]}/").content.decode()
     report_html = client.get(f"/review/countries/{countries[0]}/report.pdf")
     figures["notes"]["pdf_bytes"] = len(report_html.content)

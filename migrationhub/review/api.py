@@ -18,6 +18,7 @@ from migrationhub.core.schemas import PageMeta, errors
 
 from . import selectors
 from .coverage import WORLD
+from .views import fresh_only
 
 router = Router(tags=["review"])
 DOMAINS = selectors.DOMAINS
@@ -90,7 +91,7 @@ def _counts(c: dict[str, int] | None) -> dict[str, int]:
     summary="Partnerships, pledges and practices by two of objective, level, region, stakeholder type",
     operation_id="review_coverage",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> dict[str, Any]:
     """`rows` × `cols` counts (regions: the children of `within`, UN M49; the five regions
     under the world `001` by default), filtered by country (ISO3), region (M49), objective,
@@ -192,7 +193,7 @@ class GapFilters(Schema):
     summary="Objective × level × region cells with neither a partnership nor a practice, most isolated first",
     operation_id="review_gaps",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_gaps(request: HttpRequest, filters: Query[GapFilters]) -> dict[str, Any]:
     """Regions at `depth` (`leaf`: the most specific, intermediate regions where UN M49 has them,
     sub-regions elsewhere), or the children of `within`; `isolation` is the share of the
@@ -228,7 +229,7 @@ class CountryGapOut(Schema):
     summary="The objectives a country lacks while its region has them",
     operation_id="review_country_gaps",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_country_gaps(request: HttpRequest, iso3: str) -> list[dict[str, Any]]:
     if not selectors.country_exists(selectors.snapshot(), iso3.upper()):
         raise NotFound(_("No such country."))
@@ -245,6 +246,13 @@ class NetworkOrganisationOut(Schema):
 class BrokerOut(NetworkOrganisationOut):
     betweenness: float
     degree: int
+
+
+class YearBrokerOut(BrokerOut):
+    error: float | None = Field(
+        description="Relative standard error of an estimated betweenness (its expected "
+        "deviation from the exact value, as a share of it); null when exact"
+    )
 
 
 class PairOut(Schema):
@@ -282,13 +290,19 @@ class YearNetworkOut(Schema):
     isolated: int = Field(
         description="Organisations registered in the directory by the end of the year with no link then"
     )
-    brokers: list[BrokerOut] = Field(
-        description="The year's top brokers by betweenness on the network as it stood (the last "
-        "three years only; empty before)"
+    brokers: list[YearBrokerOut] = Field(
+        description="The year's top three brokers by betweenness on the network as it stood"
     )
     brokers_exact: bool | None = Field(
         description="Whether the year's betweenness is exact (false: estimated from a fixed "
-        "sample); null when brokers were not computed for that year"
+        "sample of organisations); null when the year had no link"
+    )
+    brokers_sources: int = Field(
+        description="The organisations the year's betweenness was computed from (all of the "
+        "linked ones when exact)"
+    )
+    brokers_error: float | None = Field(
+        description="The largest relative standard error among the year's brokers; null when exact"
     )
 
 
@@ -327,7 +341,7 @@ def _network_out(facts: Any) -> dict[str, Any]:
     summary="The partnership network: components, brokers, isolated organisations, cross links",
     operation_id="review_network",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_network(request: HttpRequest, filters: Query[NetworkFilters]) -> dict[str, Any]:
     """The whole directory, or (one of `country`, `region`, `objective`) the organisations in
     that scope's partnerships, their brokers ranked by their betweenness in the whole network.
@@ -351,10 +365,12 @@ def review_network(request: HttpRequest, filters: Query[NetworkFilters]) -> dict
     summary="The network at the end of each of the last ten years",
     operation_id="review_network_history",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_network_history(request: HttpRequest) -> list[Any]:
     """Per year: organisations linked, links, components, the largest one, cross-level and
-    cross-type shares, isolated organisations, and (the last three years) the top three brokers."""
+    cross-type shares, isolated organisations, and the top three brokers with the accuracy of
+    their betweenness (exact, or estimated from a stated number of organisations with each
+    estimate's relative standard error)."""
     return selectors.network_history_rows(selectors.trend_years())
 
 
@@ -375,7 +391,7 @@ class YearOut(Schema):
     summary="New partnerships and pledges per year, reporting rates, share inactive",
     operation_id="review_trends",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_trends(request: HttpRequest) -> list[Any]:
     return selectors.trend_rows()
 
@@ -432,7 +448,7 @@ class ReportOut(Schema):
     summary="A country (ISO3), region (M49) or objective (number) report",
     operation_id="review_report",
 )
-@decorate_view(cached_api(*DOMAINS))
+@decorate_view(fresh_only, cached_api(*DOMAINS))
 def review_report(
     request: HttpRequest, kind: Literal["country", "region", "objective"], code: str
 ) -> dict[str, Any]:

@@ -22,8 +22,13 @@ Two organisations are linked when both are active members of the same partnershi
 - **over time** (`history`): the same counts for the network as it stood at the end of each
   year (the partnerships started, or registered, by then), kept with a union-find so the whole
   history costs one pass over the links; with each year's isolated organisations (registered in
-  the directory by then, no link then) and, for the last years shown, its top brokers (the same
-  exact-or-sampled betweenness on a smaller shared budget, `HISTORY_VISITS`).
+  the directory by then, no link then) and its top brokers: exact while the year's network fits
+  `HISTORY_VISITS` link visits (the early, small years), else estimated from at least
+  `HISTORY_SAMPLES` seeded sources.
+
+An estimated betweenness states its accuracy: each broker carries the relative standard error
+of its estimate (the spread of its per-source contributions over the square root of the number
+of sources), and each year the number of sources it was estimated from.
 
 Nothing here reads the database: `selectors.py` feeds it plain rows.
 """
@@ -43,14 +48,14 @@ import numpy as np
 
 LINK_VISITS = 10_000_000
 SAMPLES = 32
-# The history's brokers: for the last HISTORY_BROKER_YEARS years shown only. A year whose network
-# is the whole network reuses its betweenness (`latest`, no cost); the others share HISTORY_VISITS
-# link visits (half the whole network's budget) evenly, each from at least HISTORY_SAMPLES
-# sources: at 20k partnerships the history costs less than the network's own measures
-# (bench/review_bench.py `network_history`), so the page's first render does not double.
-HISTORY_BROKER_YEARS = 3
+# The history's brokers, every year: a year whose network is the whole network reuses its
+# betweenness (`latest`, no cost); each other year is exact within HISTORY_VISITS link visits,
+# else estimated from as many sources as fit, at least HISTORY_SAMPLES (at 20k partnerships,
+# 100 sources put the top broker's relative standard error near 0.3 where 12 left it near 0.9;
+# 3–11 ms a source there). The history is computed after a write by the facts' refresh on the
+# task queue (selectors.refresh), not by a visitor's request.
 HISTORY_VISITS = LINK_VISITS // 2
-HISTORY_SAMPLES = 12
+HISTORY_SAMPLES = 100
 HISTORY_TOP = 3
 SEED = 17
 
@@ -71,6 +76,7 @@ class Broker:
     id: int
     betweenness: float
     degree: int
+    error: float | None = None  # relative standard error of an estimate (None: exact)
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,8 @@ class Facts:
     type_pairs: list[tuple[tuple[str, str], int]]
     exact: bool  # betweenness computed exactly (not estimated)
     betweenness: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+    errors: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+    sources: int = 0  # organisations the betweenness was computed from (all of them if exact)
 
     @property
     def cross_level_share(self) -> float:
@@ -133,11 +141,14 @@ def _csr(g: nx.Graph) -> tuple[list[Any], np.ndarray, np.ndarray]:
     return order, indptr, indices
 
 
-def _brandes(indptr: np.ndarray, indices: np.ndarray, sources: Any) -> np.ndarray:
+def _brandes(
+    indptr: np.ndarray, indices: np.ndarray, sources: Any, squares: np.ndarray | None = None
+) -> np.ndarray:
     """Unnormalised betweenness (Brandes 2001, unweighted) accumulated over `sources`, one
     breadth-first search per source done a level at a time with numpy: every link of a level is
     handled in one vectorised step, so a search costs a few array passes over the links instead
-    of a Python loop per link (networkx's)."""
+    of a Python loop per link (networkx's). `squares`, if given, accumulates the square of each
+    source's contribution (for the estimate's standard error)."""
     n = len(indptr) - 1
     total = np.zeros(n)
     degree = np.diff(indptr)
@@ -171,17 +182,29 @@ def _brandes(indptr: np.ndarray, indices: np.ndarray, sources: Any) -> np.ndarra
             delta += np.bincount(v, weights=sigma[v] / sigma[w] * (1.0 + delta[w]), minlength=n)
         delta[s] = 0.0
         total += delta
+        if squares is not None:
+            squares += delta * delta
     return total
 
 
-def betweenness(g: nx.Graph, *, samples: int | None = None) -> tuple[dict[int, float], bool]:
+@dataclass(frozen=True)
+class Scores:
+    """Normalised betweenness of every connected node, and how it was computed."""
+
+    values: dict[Any, float]
+    exact: bool
+    sources: int  # the source organisations used (every one when exact)
+    errors: dict[Any, float] = field(default_factory=dict)  # relative standard errors (estimates)
+
+
+def betweenness(g: nx.Graph, *, samples: int | None = None) -> Scores:
     """Normalised betweenness of every connected node (networkx's scale: the share of ordered
-    pairs of other nodes), and whether it is exact. Exact when every source fits the budget
-    (`LINK_VISITS`), else estimated from `samples` (or as many as the budget allows, at least
-    `SAMPLES`) sources drawn with a fixed seed and scaled by n / k, as networkx's `k` does."""
+    pairs of other nodes). Exact when every source fits the budget (`LINK_VISITS`), else
+    estimated from `samples` (or as many as the budget allows, at least `SAMPLES`) sources drawn
+    with a fixed seed and scaled by n / k, as networkx's `k` does."""
     core = g.subgraph([n for n, d in g.degree() if d > 0])
     if core.number_of_nodes() == 0:
-        return {}, True
+        return Scores({}, True, 0)
     order, indptr, indices = _csr(core)
     return _scaled(order, indptr, indices, samples, LINK_VISITS, SAMPLES)
 
@@ -193,19 +216,26 @@ def _scaled(
     samples: int | None,
     visits: int,
     least: int,
-) -> tuple[dict[Any, float], bool]:
+) -> Scores:
     """`betweenness` on a graph already in compressed sparse rows: exact within `visits` link
-    visits, else from `samples` (or as many as fit, at least `least`) seeded sources."""
+    visits, else from `samples` (or as many as fit, at least `least`) seeded sources, each
+    estimate with its relative standard error (the standard deviation of the sources'
+    contributions over √k, relative to their mean)."""
     n = len(order)
     links = max(1, int(indptr[-1]))
     k = samples if samples is not None else max(least, visits // links)
     exact = k >= n
     sources = range(n) if exact else random.Random(SEED).sample(range(n), k)
-    raw = _brandes(indptr, indices, sources)
+    squares = None if exact else np.zeros(n)
+    raw = _brandes(indptr, indices, sources, squares)
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    if not exact:
-        scale *= n / k
-    return {node: float(raw[i] * scale) for i, node in enumerate(order)}, exact
+    values = {node: float(raw[i] * scale * (1 if exact else n / k)) for i, node in enumerate(order)}
+    if exact or squares is None:
+        return Scores(values, True, n)
+    mean = raw / k
+    spread = np.sqrt(np.maximum(squares / k - mean * mean, 0.0) / max(1, k - 1))
+    errors = {node: float(spread[i] / mean[i]) for i, node in enumerate(order) if mean[i] > 0}
+    return Scores(values, False, k, errors)
 
 
 def measures(
@@ -214,7 +244,7 @@ def measures(
     *,
     top: int = 10,
     samples: int | None = None,
-    scores: tuple[dict[int, float], bool] | None = None,
+    scores: Scores | None = None,
 ) -> Facts:
     """Every fact of the network of `nodes` linked by `memberships`. With `scores` (the
     betweenness of a larger network, and whether it is exact), brokers are ranked by those
@@ -234,14 +264,16 @@ def measures(
         key=lambda c: (-len(c), c[0]),
     )
     isolates = sorted(nx.isolates(g))
-    if scores is None:
-        found, exact = betweenness(g, samples=samples)
-    else:
-        wide, exact = scores
-        found = {n: wide.get(n, 0.0) for n, d in g.degree() if d > 0}
+    wide = scores or betweenness(g, samples=samples)
+    found = (
+        wide.values
+        if scores is None
+        else {n: wide.values.get(n, 0.0) for n, d in g.degree() if d > 0}
+    )
+    exact = wide.exact
     degree = dict(g.degree())
     brokers = [
-        Broker(oid, score, degree[oid])
+        Broker(oid, score, degree[oid], None if exact else wide.errors.get(oid))
         for oid, score in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         if score > 0
     ][:top]
@@ -267,6 +299,8 @@ def measures(
         type_pairs=sorted(type_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
         exact=exact,
         betweenness=found,
+        errors=wide.errors,
+        sources=wide.sources,
     )
 
 
@@ -281,7 +315,8 @@ class YearFacts:
     cross_type_share: float
     isolated: int = 0  # registered by the end of the year, and with no link then
     brokers: list[Broker] = field(default_factory=list)  # the year's top brokers, best first
-    brokers_exact: bool | None = None  # None: brokers not computed for this year
+    brokers_exact: bool | None = None  # None: no link that year, no broker to compute
+    brokers_sources: int = 0  # organisations the year's betweenness was computed from
 
 
 def _edge_csr(pairs: Sequence[tuple[int, int]]) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -305,19 +340,22 @@ def year_brokers(
     least: int = SAMPLES,
     top: int = HISTORY_TOP,
     samples: int | None = None,
-) -> tuple[list[Broker], bool]:
+) -> tuple[list[Broker], Scores]:
     """The `top` brokers of the network made of `pairs` (distinct links), by betweenness exact
-    within `visits` link visits or estimated from seeded sources (flagged), as `betweenness`."""
+    within `visits` link visits or estimated from seeded sources (with their errors), as
+    `betweenness`."""
     if not pairs:
-        return [], True
+        return [], Scores({}, True, 0)
     order, indptr, indices = _edge_csr(pairs)
-    found, exact = _scaled(order, indptr, indices, samples, visits, least)
+    scores = _scaled(order, indptr, indices, samples, visits, least)
     degree = np.diff(indptr)
     index = {node: i for i, node in enumerate(order)}
-    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [Broker(node, score, int(degree[index[node]])) for node, score in ranked if score > 0][
-        :top
-    ], exact
+    ranked = sorted(scores.values.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        Broker(node, score, int(degree[index[node]]), scores.errors.get(node))
+        for node, score in ranked
+        if score > 0
+    ][:top], scores
 
 
 def history(
@@ -326,19 +364,18 @@ def history(
     started: dict[int, int],
     years: Sequence[int],
     *,
-    broker_years: int = HISTORY_BROKER_YEARS,
     visits: int = HISTORY_VISITS,
     samples: int | None = None,
-    latest: tuple[dict[int, float], bool, int] | None = None,
+    latest: tuple[Scores, int] | None = None,
 ) -> list[YearFacts]:
     """The network at the end of each of `years`, from the partnerships started by then
     (`started`: partnership id → year). One pass over the links with a union-find for the
     counts. `isolated`: the organisations registered by the end of the year (`Node.registered`
     ≤ year, or not known: counted every year) with no link then. `brokers`: the top
-    `HISTORY_TOP` by betweenness on the network as it stood, for the last `broker_years` of
-    `years` only (the others: none, `brokers_exact` None), all of them within `visits` link
-    visits shared evenly (each year exact when it fits, else sampled and flagged). `latest`: the
-    whole network's betweenness, whether exact, and its number of links; a year that has all
+    `HISTORY_TOP` by betweenness on the network as it stood, every year: exact when the year's
+    network fits `visits` link visits, else estimated from as many seeded sources as fit (at
+    least `HISTORY_SAMPLES`, or `samples`), each broker with its relative standard error.
+    `latest`: the whole network's betweenness and its number of links; a year that has all
     those links is the whole network and takes its brokers from it instead."""
     by_id = {n.id: n for n in nodes}
     members: dict[int, set[int]] = defaultdict(set)
@@ -365,10 +402,8 @@ def history(
     largest = 0
     out = []
     first = min(years) if years else 0
-    with_brokers = set(sorted(years)[-broker_years:]) if broker_years > 0 else set()
     total_links = len({pair for pairs in pairs_by_year.values() for pair in pairs})
-    reuse = latest is not None and latest[2] == total_links
-    per_year = visits // max(1, len(with_brokers) - (1 if reuse else 0))
+    reuse = latest is not None and latest[1] == total_links
     registered = sorted(n.registered if n.registered is not None else -1 for n in nodes)
     pending = sorted(y for y in pairs_by_year if y < first)
     for year in [*pending, *years]:
@@ -401,22 +436,22 @@ def history(
                 if by_id[x].registered is None or by_id[x].registered <= year  # type: ignore[operator]
             )
             brokers: list[Broker] = []
-            brokers_exact: bool | None = None
-            if year in with_brokers and reuse and links == total_links:
+            scores: Scores | None = None
+            if reuse and links == total_links:
                 assert latest is not None
-                scores, brokers_exact = latest[0], latest[1]
+                scores = latest[0]
                 degrees: Counter[int] = Counter()
                 for a, b in seen:
                     degrees[a] += 1
                     degrees[b] += 1
                 brokers = [
-                    Broker(oid, score, degrees[oid])
-                    for oid, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+                    Broker(oid, score, degrees[oid], scores.errors.get(oid))
+                    for oid, score in sorted(scores.values.items(), key=lambda kv: (-kv[1], kv[0]))
                     if score > 0 and oid in degrees
                 ][:HISTORY_TOP]
-            elif year in with_brokers:
-                brokers, brokers_exact = year_brokers(
-                    list(seen), visits=per_year, least=HISTORY_SAMPLES, samples=samples
+            elif links:
+                brokers, scores = year_brokers(
+                    list(seen), visits=visits, least=HISTORY_SAMPLES, samples=samples
                 )
             out.append(
                 YearFacts(
@@ -429,7 +464,8 @@ def history(
                     cross_type_share=cross_type / links if links else 0.0,
                     isolated=known - linked_known,
                     brokers=brokers,
-                    brokers_exact=brokers_exact,
+                    brokers_exact=scores.exact if scores else None,
+                    brokers_sources=scores.sources if scores else 0,
                 )
             )
     return out

@@ -3,7 +3,7 @@ fonts that `.ci/run` installs and the README lists for `make run`).
 
 WeasyPrint takes about a second per report, so a PDF must not be a way to load the server:
 - a rendered PDF is stored in the shared cache per report, language and data version (the
-  page-cache generations of what the review reads), so every visitor after the first gets the
+  version of the facts it was made from), so every visitor after the first gets the
   stored file until the data changes;
 - a client (by address, which `core.middleware` has made trustworthy) may make the server render
   at most `RENDERS_PER_MINUTE` PDFs a minute (stored ones are free): 429 beyond;
@@ -72,7 +72,9 @@ def report_pdf(
     base_url: str = "",
 ) -> bytes:
     """The stored PDF of `report`, or a new one within the limits above."""
-    key = f"review:pdf:{selectors.data_version()}:{report.kind}:{report.code}:{language}"
+    # the version of the facts the report was made from (older than the data while they are
+    # refreshed after a write: the stored PDF then says what it shows)
+    key = f"review:pdf:{report.version}:{report.kind}:{report.code}:{language}"
     stored = cache.get(key)
     if stored is not None:
         return bytes(stored)

@@ -3,21 +3,37 @@ vocabularies reduced to plain facts once, then coverage, gaps, the network, tren
 computed from them by the pure modules (`coverage`, `gaps`, `network`, `trends`).
 
 Other apps are read only through their narrow "facts" selectors (plain rows, a fixed number of
-queries). The facts are kept per process as a `Snapshot` until one of the domains they come from
-changes (the same generations that retire cached pages, `core.page_cache`), so a report reads
-the whole registry once per change, not once per request; network measures are memoised per
-scope on the snapshot.
+queries). The facts are a `Snapshot` labelled with the version of the data it was read from (the
+generations that retire cached pages, `core.page_cache`); network measures are memoised per
+scope on it. Reading them takes seconds at 20k partnerships, so no visitor waits for it after a
+write (stale-while-revalidate, ADR 0011):
+- a request that finds the data changed keeps answering from the facts it has, marked stale
+  (`served_stale`: such answers are not stored by the page cache), and queues `refresh` on the
+  task queue once (`review.tasks.review_facts_refresh`); the task reads the facts with the
+  whole network's measures and shares them in the shared cache; every process then loads them
+  in a background thread and swaps them in;
+- only a process that has no facts at all, and finds none shared, reads them in the request.
+In development and tests the queue runs tasks at once, so the request that finds the data
+changed gets the new facts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import gc
+import logging
+import pickle
 import threading
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +49,8 @@ from migrationhub.taxonomy import selectors as taxonomy_selectors
 from . import coverage, gaps, network, trends
 from .coverage import WORLD, Filters, Geography, Record
 
+logger = logging.getLogger(__name__)
+
 DOMAINS = ("partnerships", "practices", "organisations", "taxonomy")
 """What the review shows: its pages are retired, and its facts re-read, when one changes."""
 
@@ -40,6 +58,11 @@ REGION_KINDS = ("region", "subregion", "intermediate")
 EVERYTHING = Filters()
 NETWORK_MEMO = 256
 KEPT = (("network", ("world", "")), "cube")  # what a full memo keeps: the costliest to redo
+SHARED_LATEST = "review:facts:latest"  # the version of the newest shared facts
+SHARED_FACTS = "review:facts:{version}"  # zlib(pickle(Snapshot)) of that version
+REFRESHING = "review:facts:refreshing"  # a refresh is queued or running (expires if it dies)
+REFRESH_SECONDS = 300
+SHARED_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(slots=True)
@@ -97,41 +120,178 @@ class Snapshot:
     names: dict[str, dict[str, tuple[str, dict[str, str]]]]  # vocabulary -> code -> (title, names)
     order: dict[str, list[str]]  # vocabulary -> codes in order
     memo: dict[Any, Any] = field(default_factory=dict)
+    version: str = ""  # the data version (`data_version()`) it was read at
 
 
 _lock = threading.Lock()
-_current: tuple[str, Snapshot] | None = None
+_current: Snapshot | None = None
+_loading: str | None = None  # the version a background thread is loading from the shared cache
+_stale: contextvars.ContextVar[bool] = contextvars.ContextVar("review_stale", default=False)
 
 
 def data_version() -> str:
-    """Changes whenever a domain the review reads changes: what stored reports are keyed on."""
-    return _generation_key()
-
-
-def _generation_key() -> str:
+    """Changes whenever a domain the review reads changes."""
     gens = page_cache.generations(DOMAINS)
     return "|".join(f"{d}={g}" for d, g in sorted(gens.items()))
 
 
 def snapshot() -> Snapshot:
-    """The current facts, re-read when a domain they come from has changed."""
+    """The facts: the current ones, or while they are being refreshed after a write the last
+    ones this process has (and `served_stale()` says so); read in the request only when there
+    are none at all."""
     global _current
-    key = _generation_key()
+    key = data_version()
     current = _current
-    if current is not None and current[0] == key:
-        return current[1]
+    if current is not None and current.version == key:
+        return current
+    if current is None:
+        with _lock:
+            if _current is None:
+                _current = _shared(None) or _build(key, share=True)
+            current = _current
+        if current.version == key:
+            return current
+    _revalidate(key)
+    current = _current
+    assert current is not None
+    if current.version != key:
+        _stale.set(True)
+    return current
+
+
+def served_stale() -> bool:
+    """Whether this request (context) was answered from facts older than the data."""
+    return _stale.get()
+
+
+def reset_stale() -> None:
+    _stale.set(False)
+
+
+def _revalidate(key: str) -> None:
+    """The data changed: load the new facts if they are shared already (in the background),
+    else queue their refresh unless one is under way."""
+    latest = cache.get(SHARED_LATEST)
+    if latest == key:
+        _load_in_background(key)
+    elif cache.add(REFRESHING, key, timeout=REFRESH_SECONDS):
+        from .tasks import review_facts_refresh
+
+        result = review_facts_refresh.enqueue()
+        for error in result.errors:  # a queue that runs tasks at once (development, tests)
+            logger.error("review: refreshing the facts failed\n%s", error.traceback)
+
+
+def refresh() -> str:
+    """Read the facts of the current data with the whole network's measures (the costliest
+    part of a report), share them and keep them here: the task queue's work after a write."""
+    try:
+        key = data_version()
+        if cache.get(SHARED_LATEST) != key:
+            snap = _build(key, share=False)
+            network_facts(snap=snap)
+            network_history(trend_years(snap), snap=snap)
+            _share(snap)
+            _install(snap)
+        return key
+    finally:
+        cache.delete(REFRESHING)
+
+
+def _install(snap: Snapshot) -> None:
+    global _current
     with _lock:
-        if _current is not None and _current[0] == key:
-            return _current[1]
-        built = build_snapshot()
-        _current = (key, built)
-        return built
+        _current = snap
+
+
+@contextlib.contextmanager
+def _paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: the facts are a million small objects without
+    cycles, and its passes over them took a third of the time of reading them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _build(key: str, *, share: bool) -> Snapshot:
+    with _paused_gc():
+        snap = build_snapshot()
+    snap.version = key
+    if share:
+        _share(snap)
+    return snap
+
+
+def _shared_memo(key: Any) -> bool:
+    """What the refresh computed and every process may reuse: the whole network's measures
+    and history (nothing in a language)."""
+    return key == ("network", ("world", "")) or (isinstance(key, tuple) and key[0] == "history")
+
+
+def _share(snap: Snapshot) -> None:
+    """Put `snap` (with its network measures, nothing in a language) in the shared cache."""
+    memo = {k: v for k, v in snap.memo.items() if _shared_memo(k)}
+    kept, snap.memo = snap.memo, memo
+    try:
+        with _paused_gc():
+            blob = zlib.compress(pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    finally:
+        snap.memo = kept
+    try:
+        cache.set(SHARED_FACTS.format(version=snap.version), blob, timeout=SHARED_SECONDS)
+        previous = cache.get(SHARED_LATEST)
+        cache.set(SHARED_LATEST, snap.version, timeout=SHARED_SECONDS)
+        if previous and previous != snap.version:
+            cache.delete(SHARED_FACTS.format(version=previous))
+    except Exception:  # the cache is down: each process reads its own facts
+        logger.exception("review: could not share the facts")
+
+
+def _shared(version: str | None) -> Snapshot | None:
+    """The shared facts of `version` (None: the newest shared, whatever its version)."""
+    try:
+        version = version or cache.get(SHARED_LATEST)
+        blob = cache.get(SHARED_FACTS.format(version=version)) if version else None
+        if blob is None:
+            return None
+        with _paused_gc():
+            # the shared cache is trusted: Django's backends pickle every entry anyway
+            snap = pickle.loads(zlib.decompress(blob))  # noqa: S301
+    except Exception:
+        logger.exception("review: could not load the shared facts")
+        return None
+    return snap if isinstance(snap, Snapshot) and snap.version == version else None
+
+
+def _load_in_background(key: str) -> None:
+    global _loading
+    with _lock:
+        if _loading == key:
+            return
+        _loading = key
+    threading.Thread(target=_load, args=(key,), name="review-facts", daemon=True).start()
+
+
+def _load(key: str) -> None:
+    global _loading
+    try:
+        snap = _shared(key)
+        if snap is not None:
+            _install(snap)
+    finally:
+        _loading = None
+        connections.close_all()  # this thread's connections (the database cache's)
 
 
 def forget() -> None:
-    """Drop the process's facts (tests that change data without a service)."""
+    """Drop the facts, here and shared (tests that change data without a service)."""
     global _current
     _current = None
+    cache.delete_many([SHARED_LATEST, REFRESHING])
 
 
 def _pairs(rows: Sequence[tuple[Any, Any]]) -> dict[Any, set[str]]:
@@ -159,7 +319,7 @@ def build_snapshot() -> Snapshot:
         rows = taxonomy_selectors.vocabulary_facts(vocabulary)
         names[vocabulary] = {code: (title, n) for code, title, n in rows}
         order[vocabulary] = [code for code, _t, _n in rows]
-    names["regions"][WORLD] = (_("World"), {})
+    names["regions"][WORLD] = ("World", {})  # `label` translates it
 
     nodes: dict[int, network.Node] = {}
     registered = org_selectors.organisation_registration_years()
@@ -341,6 +501,8 @@ def label(snap: Snapshot, vocabulary: str, code: str) -> str:
     """The name of `code` in the active language ("Not stated" for coverage.NOT_STATED)."""
     if code == coverage.NOT_STATED:
         return _("Not stated")
+    if vocabulary == "regions" and code == WORLD:
+        return _("World")  # in the reader's language, not the one the facts were read in
     title, names = snap.names.get(vocabulary, {}).get(code, (code, {}))
     if vocabulary == "objectives":
         return f"{code}. {pick(names, title)}"
@@ -545,39 +707,47 @@ def _scope_partnerships(snap: Snapshot, scope: tuple[str, str]) -> set[int]:
     return {r.id for r in snap.records if r.kind == "partnership" and match(r)}
 
 
-def network_facts(scope: tuple[str, str] = ("world", "")) -> network.Facts:
+def network_facts(
+    scope: tuple[str, str] = ("world", ""), *, snap: Snapshot | None = None
+) -> network.Facts:
     """The network of the whole directory (`("world", "")`: every organisation a node, so the
     isolated ones show), or of the organisations in the scope's partnerships, whose brokers are
     ranked by their betweenness in the whole network (what they connect, not only inside the
     scope; and one betweenness per data change, not one per report)."""
-    snap = snapshot()
+    snap = snap or snapshot()
     key = ("network", scope)
     found = snap.memo.get(key)
     if found is None:
         if scope[0] == "world":
             found = network.measures(list(snap.nodes.values()), snap.memberships)
         else:
-            wide = network_facts(("world", ""))
+            wide = network_facts(("world", ""), snap=snap)
             pids = _scope_partnerships(snap, scope)
             memberships = [(p, o) for p, o in snap.memberships if p in pids]
             ids = {o for _p, o in memberships}
             nodes = [snap.nodes[o] for o in sorted(ids) if o in snap.nodes]
-            found = network.measures(nodes, memberships, scores=(wide.betweenness, wide.exact))
+            found = network.measures(nodes, memberships, scores=_scores(wide))
         _remember(snap, key, found)
     return found
 
 
-def network_history(years: Sequence[int]) -> list[network.YearFacts]:
-    snap = snapshot()
+def _scores(facts: network.Facts) -> network.Scores:
+    return network.Scores(facts.betweenness, facts.exact, facts.sources, facts.errors)
+
+
+def network_history(
+    years: Sequence[int], *, snap: Snapshot | None = None
+) -> list[network.YearFacts]:
+    snap = snap or snapshot()
     key = ("history", tuple(years))
     if key not in snap.memo:
-        whole = network_facts(("world", ""))
+        whole = network_facts(("world", ""), snap=snap)
         snap.memo[key] = network.history(
             list(snap.nodes.values()),
             snap.memberships,
             snap.started,
             years,
-            latest=(whole.betweenness, whole.exact, whole.links),
+            latest=(_scores(whole), whole.links),
         )
     return snap.memo[key]
 
@@ -593,13 +763,22 @@ def network_history_rows(years: Sequence[int]) -> list[dict[str, Any]]:
                     **organisation_brief(b.id),
                     "betweenness": round(b.betweenness, 6),
                     "degree": b.degree,
+                    "error": _rounded(b.error),
                 }
                 for b in y.brokers
             ],
             "brokers_exact": y.brokers_exact,
+            "brokers_sources": y.brokers_sources,
+            "brokers_error": _rounded(max((b.error or 0.0 for b in y.brokers), default=0.0))
+            if y.brokers and not y.brokers_exact
+            else None,
         }
         for y in network_history(years)
     ]
+
+
+def _rounded(error: float | None) -> float | None:
+    return round(error, 3) if error is not None else None
 
 
 _YEAR_FIELDS = (
@@ -739,6 +918,7 @@ class Report:
     parent: str = ""
     parent_label: str = ""
     countries: list[dict[str, Any]] = field(default_factory=list)
+    version: str = ""  # the version of the facts it was made from
 
 
 def report(kind: str, code: str) -> Report | None:
@@ -805,6 +985,7 @@ def report(kind: str, code: str) -> Report | None:
         gaps=[],
         network=facts,
         brokers=brokers,
+        version=snap.version,
     )
     if kind == "country":
         out.region = gaps.home_region(snap.geo, code)

@@ -5,10 +5,13 @@ data it shows changes."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,15 +19,36 @@ from migrationhub.core.errors import ApplicationError
 from migrationhub.core.page_cache import cached_page
 from migrationhub.core.pagination import Page, page_number, querystring_without_page
 
-from . import figures, network, pdf, selectors
+from . import figures, pdf, selectors
 from .coverage import WORLD
 from .forms import AXIS_LABELS, KIND_LABELS, CountryGapForm, CoverageForm, GapForm
 
 DOMAINS = selectors.DOMAINS
 GAP_PAGE_SIZE = 50
 
+Run = Callable[..., HttpResponse]
+
+
+def fresh_only(view: Run) -> Run:
+    """Inside `cached_page`/`cached_api`: an answer made from facts older than the data (served
+    while they are refreshed after a write, selectors.snapshot) is marked `no-store`, so that
+    the page cache does not keep it under the new data's generations."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        selectors.reset_stale()
+        response = view(request, *args, **kwargs)
+        if selectors.served_stale():
+            patch_cache_control(response, no_store=True)
+        return response
+
+    # cached_api finds the django-ninja operation (for its throttles) on the bound `run`
+    wrapper.__self__ = getattr(view, "__self__", None)  # type: ignore[attr-defined]
+    return wrapper
+
 
 @cached_page(*DOMAINS)
+@fresh_only
 def coverage(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy() if request.GET else None
     if data is not None:
@@ -49,6 +73,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page(*DOMAINS)
+@fresh_only
 def gap_finder(request: HttpRequest) -> HttpResponse:
     form = GapForm(request.GET or None)
     valid = form.is_valid() if request.GET else True
@@ -86,6 +111,7 @@ def gap_finder(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page(*DOMAINS)
+@fresh_only
 def network_page(request: HttpRequest) -> HttpResponse:
     facts = selectors.network_facts()
     picture, dots = figures.network_chart()
@@ -103,12 +129,12 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "level_pairs": selectors.pair_labels(facts.level_pairs, "levels"),
         "type_pairs": selectors.pair_labels(facts.type_pairs, "stakeholder_types"),
         "history": selectors.network_history_rows(years),
-        "history_broker_years": network.HISTORY_BROKER_YEARS,
     }
     return render(request, "review/network.html", context)
 
 
 @cached_page(*DOMAINS)
+@fresh_only
 def trends_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.trend_rows()
     counts, shares = figures.trends_chart(rows)
@@ -137,6 +163,7 @@ def _report_context(found: selectors.Report) -> dict[str, Any]:
 
 
 @cached_page(*DOMAINS)
+@fresh_only
 def report_page(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     found = _report(kind, code.upper() if kind == "country" else code)
     return render(request, "review/report.html", _report_context(found))

@@ -2,6 +2,7 @@
 out (each test fails if the rule it names is broken)."""
 
 import datetime as dt
+import itertools
 
 from migrationhub.review import coverage, gaps, network, trends
 from migrationhub.review.coverage import WORLD, Filters, Geography, Record
@@ -214,13 +215,15 @@ def test_network_history_counts_the_isolated_registered_by_then():
 
 def test_network_history_finds_each_years_broker():
     nodes, memberships, started = _grown()
-    history = network.history(nodes, memberships, started, [2020, 2021, 2022], broker_years=2)
+    history = network.history(nodes, memberships, started, [2019, 2020, 2021, 2022])
     by_year = {y.year: y for y in history}
-    # 2020 is before the last two years: not computed
-    assert by_year[2020].brokers == [] and by_year[2020].brokers_exact is None
+    # 2019: no link, no broker; 2020: a triangle, where nobody stands between two others
+    assert by_year[2019].brokers == [] and by_year[2019].brokers_exact is None
+    assert by_year[2020].brokers == [] and by_year[2020].brokers_exact is True
     # 2021: 3 joins {1, 2} to {4, 5} (4 pairs), 4 joins {1, 2, 3} to 5 (3 pairs)
     assert [b.id for b in by_year[2021].brokers] == [3, 4]
-    assert by_year[2021].brokers_exact is True
+    assert by_year[2021].brokers_exact is True and by_year[2021].brokers_sources == 5
+    assert by_year[2021].brokers[0].error is None
     # 2022: 4 joins {1, 2, 3} to {5, 6, 8} (9 pairs); 3 and 5 join 8 each, 6 joins 5
     assert [b.id for b in by_year[2022].brokers] == [4, 3, 5]
     assert by_year[2022].brokers[0].degree == 2
@@ -232,19 +235,61 @@ def test_network_history_finds_each_years_broker():
 def test_network_history_reuses_the_whole_networks_betweenness_for_the_whole_network():
     nodes, memberships, started = _grown()
     # scores that are not the 2022 graph's own: 5 first, so reuse (and only reuse) puts 5 first
-    fake = {1: 0.0, 2: 0.0, 3: 0.1, 4: 0.2, 5: 0.9, 6: 0.05, 8: 0.0}
-    history = network.history(nodes, memberships, started, [2021, 2022], latest=(fake, False, 7))
+    fake = network.Scores({1: 0.0, 2: 0.0, 3: 0.1, 4: 0.2, 5: 0.9, 6: 0.05, 8: 0.0}, False, 3)
+    history = network.history(nodes, memberships, started, [2021, 2022], latest=(fake, 7))
     assert [b.id for b in history[-1].brokers] == [5, 4, 3]
-    assert history[-1].brokers_exact is False
+    assert history[-1].brokers_exact is False and history[-1].brokers_sources == 3
     assert [b.id for b in history[0].brokers] == [3, 4]  # 2021 is not the whole network
-    stale = network.history(nodes, memberships, started, [2022], latest=(fake, False, 6))
+    stale = network.history(nodes, memberships, started, [2022], latest=(fake, 6))
     assert [b.id for b in stale[-1].brokers] == [4, 3, 5]  # other link count: computed
 
 
 def test_network_history_brokers_are_flagged_when_sampled():
     nodes, memberships, started = _grown()
     history = network.history(nodes, memberships, started, [2022], samples=2)
-    assert history[0].brokers_exact is False
+    assert history[0].brokers_exact is False and history[0].brokers_sources == 2
+    assert all(b.error is not None and b.error >= 0 for b in history[0].brokers)
+
+
+def _bridged(n: int, start: int, bridge: int, year: int, pid: int):
+    """Two groups of `n` organisations, each pair sharing a partnership, joined through
+    `bridge` alone: its partnerships with one member of each group start in `year`."""
+    left = list(range(start, start + n))
+    right = list(range(start + n, start + 2 * n))
+    memberships, started = [], {}
+    for group in (left, right):
+        for a, b in itertools.combinations(group, 2):
+            memberships += [(pid, a), (pid, b)]
+            started[pid] = year
+            pid += 1
+    for member in (left[0], right[0]):
+        memberships += [(pid, bridge), (pid, member)]
+        started[pid] = year
+        pid += 1
+    return memberships, started, pid
+
+
+def test_an_early_years_broker_comes_out_of_a_large_later_network():
+    # given an early network (2016) of two groups of 12 joined only through organisation 1, and
+    # a much larger later one (2024) where 2 joins two groups of 40 and 1 no longer matters
+    memberships, started, pid = _bridged(12, 100, 1, 2016, 1000)
+    later, later_started, _ = _bridged(40, 500, 2, 2024, pid)
+    memberships += later
+    started.update(later_started)
+    ids = {o for _p, o in memberships}
+    nodes = [network.Node(i, str(i), str(i), "civil_society", "local", "") for i in sorted(ids)]
+    # when the history is computed on a budget too small for the later network to be exact
+    years = [2016, 2018, 2020, 2022, 2024]
+    history = network.history(nodes, memberships, started, years, visits=20_000)
+    by_year = {y.year: y for y in history}
+    # then 2016's broker is 1, exactly (its small network fits the budget) ...
+    assert by_year[2016].brokers[0].id == 1 and by_year[2016].brokers_exact is True
+    assert by_year[2016].brokers_sources == 25
+    assert by_year[2020].brokers[0].id == 1  # nothing new started in between
+    # ... and 2024's is 2, estimated from a stated sample with its error
+    assert by_year[2024].brokers[0].id == 2 and by_year[2024].brokers_exact is False
+    assert by_year[2024].brokers_sources == network.HISTORY_SAMPLES
+    assert by_year[2024].brokers[0].error is not None and by_year[2024].brokers[0].error < 0.5
 
 
 def _light(*, today, since, last_report, closed):
@@ -287,8 +332,9 @@ def test_betweenness_equals_networkx_exactly_on_random_graphs():
     for trial in range(8):
         g = nx.gnm_random_graph(rng.randint(5, 60), rng.randint(4, 150), seed=trial)
         g.add_node(999)  # an isolate
-        ours, exact = network.betweenness(g)
-        assert exact
+        scores = network.betweenness(g)
+        ours = scores.values
+        assert scores.exact and not scores.errors
         core = g.subgraph([n for n, d in g.degree() if d > 0])
         theirs = nx.betweenness_centrality(core)
         assert set(ours) == set(theirs)
@@ -302,6 +348,7 @@ def test_sampled_betweenness_finds_the_bridge():
     g = nx.complete_graph(30)
     g.add_edges_from((a, b) for a in range(100, 130) for b in range(a + 1, 130))
     g.add_edges_from([(0, 500), (500, 100)])
-    scores, exact = network.betweenness(g, samples=12)
-    assert not exact
+    found = network.betweenness(g, samples=12)
+    assert not found.exact and found.sources == 12
+    scores = found.values
     assert set(sorted(scores, key=scores.get)[-3:]) == {0, 100, 500}
