@@ -35,6 +35,7 @@ cannot be read, the page is rendered as if it were not cached.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -42,7 +43,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -59,6 +61,7 @@ from .sections import slot_domains
 logger = logging.getLogger(__name__)
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+T = TypeVar("T")
 
 EVERYTHING = "*"
 """The generation every page depends on: `changed_everything()` retires every stored page."""
@@ -111,15 +114,72 @@ def changed_everything() -> None:
 
 
 def _replace_generations(domains: Iterable[str]) -> None:
+    known = _request_generations.get()
+    if known is not None:
+        known.clear()
     try:
         cache.set_many({_generation_key(d): _new_generation() for d in domains}, timeout=None)
     except Exception:  # the cache is down: pages age out with MIGRATIONHUB_PAGE_CACHE_SECONDS
         logger.exception("page cache: could not retire the pages of %s", ", ".join(domains))
 
 
+# The generations read while one page is rendered (`cached_page`, `cached_api`): a page's
+# selectors ask for them again and again (`memo`), and each read is a round trip to the shared
+# cache. Within one render the first read stands: what is built under it is at least as new, and
+# a page stored under it is retired when it changes. Outside a page (commands, tasks) every read
+# asks the cache.
+_request_generations: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "page_cache_generations", default=None
+)
+
+
+@contextmanager
+def _one_read_per_render() -> Iterator[None]:
+    token = _request_generations.set({})
+    try:
+        yield
+    finally:
+        _request_generations.reset(token)
+
+
+def _remember(gens: dict[str, str]) -> dict[str, str]:
+    known = _request_generations.get()
+    if known is not None:
+        for domain, generation in gens.items():
+            known.setdefault(domain, generation)
+        return {d: known[d] for d in gens}
+    return gens
+
+
 def generations(domains: Iterable[str]) -> dict[str, str]:
-    """The current generation of each domain (and of `*`), making the missing ones."""
-    return _read(domains)[0]
+    """The current generation of each domain (and of `*`), making the missing ones; within the
+    render of a page, the ones first read for it."""
+    wanted = sorted({EVERYTHING, *domains})
+    known = _request_generations.get()
+    if known is not None and all(d in known for d in wanted):
+        return {d: known[d] for d in wanted}
+    return _remember(_read(wanted)[0])
+
+
+_memo_lock = threading.Lock()
+_memo: dict[Any, tuple[dict[str, str], Any]] = {}
+
+
+def memo(key: Any, domains: Iterable[str], build: Callable[[], T]) -> T:
+    """`build()`, kept in this process while the generations of `domains` are the ones it was
+    built under: for what every request reads and only announced writes change (the reference
+    vocabularies, the corridors with prices). The generations are read before building, so the
+    value is at least as new as they are; `key` names the value (with the language when it is
+    translated). The value is shared between requests and threads: never change it."""
+    gens = generations(domains)
+    with _memo_lock:
+        found = _memo.get(key)
+    if found is not None and found[0] == gens:
+        return cast(T, found[1])
+    value = build()
+    with _memo_lock:
+        _memo[key] = (gens, value)
+    return value
 
 
 def _read(domains: Iterable[str], *others: str) -> tuple[dict[str, str], dict[str, Any]]:
@@ -334,6 +394,7 @@ def _stored(key: str, domains: Iterable[str]) -> tuple[dict[str, str], _Entry | 
     else:
         gens = _read(domains)[0]
         entry = local if local.generations == gens else cache.get(key)
+    gens = _remember(gens)
     if not isinstance(entry, _Entry) or entry.generations != gens:
         return gens, None
     if entry is not local:
@@ -399,9 +460,10 @@ def cached_page(
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            response, _hit = _serve(
-                request, lambda: view(request, *args, **kwargs), _domains(domains, slots), vary
-            )
+            with _one_read_per_render():
+                response, _hit = _serve(
+                    request, lambda: view(request, *args, **kwargs), _domains(domains, slots), vary
+                )
             patch_vary_headers(response, ("Cookie", *vary))
             return response
 
@@ -425,7 +487,8 @@ def cached_api(*domains: str) -> Callable[[Run], Run]:
 
         @functools.wraps(run)
         def wrapper(request: HttpRequest, **kw: Any) -> HttpResponseBase:
-            response, hit = _serve(request, lambda: run(request, **kw), domains, ())
+            with _one_read_per_render():
+                response, hit = _serve(request, lambda: run(request, **kw), domains, ())
             if hit and operation is not None:
                 throttled = operation._check_throttles(request)
                 if throttled is not None:

@@ -16,7 +16,12 @@ from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.search.faceted import KIND_FACET, Facet, FacetedResult, FacetedSearch
 from migrationhub.search.selectors import index_terms, search, similar_documents
-from migrationhub.taxonomy.selectors import area_list, objective_list, principle_list, with_tags
+from migrationhub.taxonomy.selectors import (
+    area_list,
+    objective_list,
+    principle_list,
+    with_reference,
+)
 
 from . import freshness, tagging
 from .indexing import EVIDENCE_KIND as EVIDENCE_KIND
@@ -34,10 +39,10 @@ from .models import (
 
 
 def practice_queryset() -> QuerySet[Practice]:
-    # The vocabulary relations from the process's copy of the reference rows (with_tags).
+    # The vocabulary rows from the process's copy of the reference data (with_reference).
     return (
-        with_tags(Practice.objects, *TAG_FIELDS)
-        .select_related("language", "organisation")
+        with_reference(Practice.objects, *TAG_FIELDS, "language")
+        .select_related("organisation")
         .prefetch_related(
             "organisations",
             Prefetch(
@@ -51,8 +56,8 @@ def practice_summary_queryset(tags: tuple[str, ...] = TAG_FIELDS) -> QuerySet[Pr
     """What lists show: the `tags` (all of them, for the API), not the long texts, translations
     or provenance."""
     return (
-        with_tags(Practice.objects, *tags)
-        .select_related("language", "organisation")
+        with_reference(Practice.objects, *tags, "language")
+        .select_related("organisation")
         .defer("body", "results", "source", "provenance")
     )
 
@@ -278,26 +283,18 @@ def practice_review_facts() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def evidence_queryset() -> QuerySet[Evidence]:
-    return (
-        with_tags(Evidence.objects, "countries")
-        .select_related("language")
-        .prefetch_related(
-            Prefetch(
-                "tags",
-                queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
-            ),
-        )
+    return with_reference(Evidence.objects, "countries", "language").prefetch_related(
+        Prefetch(
+            "tags",
+            queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
+        ),
     )
 
 
 def evidence_summary_queryset() -> QuerySet[Evidence]:
     """What lists show: title, year, countries, objectives (with their status)."""
-    return (
-        with_tags(Evidence.objects, "countries")
-        .select_related("language")
-        .prefetch_related(
-            Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective"))
-        )
+    return with_reference(Evidence.objects, "countries", "language").prefetch_related(
+        Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective"))
     )
 
 
@@ -322,8 +319,8 @@ def _evidence_cards(matching: QuerySet[Evidence], n: int) -> tuple[list[Evidence
     year, countries) and how many match, in one query: the count is a window over every match,
     computed before the limit."""
     cards: list[Any] = list(
-        with_tags(matching, "countries")
-        .select_related("language")
+        with_reference(matching, "countries", "language")
+        .only("slug", "title", "year", "language")
         .annotate(matching=Window(Count("pk")))[:n]
     )
     return cards, int(cards[0].matching) if cards else 0

@@ -9,17 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from migrationhub.accounts import selectors as account_selectors
 from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
-from migrationhub.taxonomy.selectors import with_tags
+from migrationhub.taxonomy.selectors import with_reference
 
 from .indexing import KIND, UNVERIFIED, VERIFIED
 from .models import Invitation, JoinRequest, Membership, Organisation
 
 
 def organisation_queryset() -> QuerySet[Organisation]:
-    # The vocabulary relations from the process's copy of the reference rows (with_tags).
-    return with_tags(Organisation.objects, "countries", "objectives", "languages").select_related(
-        "stakeholder_type", "level", "home_country__region", "verified_by"
-    )
+    # The vocabulary rows from the process's copy of the reference data (with_reference).
+    return with_reference(
+        Organisation.objects,
+        *("countries", "objectives", "languages", "stakeholder_type", "level", "home_country"),
+    ).select_related("verified_by")
 
 
 def organisation_list(
@@ -104,7 +105,7 @@ def organisation_search(
 
 
 def _summary_queryset() -> QuerySet[Organisation]:
-    return Organisation.objects.select_related("stakeholder_type", "level", "home_country")
+    return with_reference(Organisation.objects, "stakeholder_type", "level", "home_country")
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:

@@ -25,7 +25,7 @@ from migrationhub.core.models import AuditEvent
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.permissions import organisation_ids_of
 from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
-from migrationhub.taxonomy.selectors import with_tags
+from migrationhub.taxonomy.selectors import with_reference
 
 from . import lights, scoring
 from .indexing import KIND, NO, PLEDGE_KIND, YES
@@ -73,27 +73,35 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 def _members() -> QuerySet[Member]:
-    return Member.objects.select_related(
-        "organisation__stakeholder_type", "organisation__level"
-    ).order_by("-is_lead", "created_at", "pk")
+    return (
+        with_reference(Member.objects, "organisation__stakeholder_type", "organisation__level")
+        .select_related("organisation")
+        .order_by("-is_lead", "created_at", "pk")
+    )
 
 
 def partnership_queryset() -> QuerySet[Partnership]:
     """Everything the detail page, the API detail, the scorecard and the IATI export read."""
-    # The vocabulary relations from the process's copy of the reference rows (with_tags).
+    # The vocabulary rows from the process's copy of the reference data (with_reference).
     return (
-        with_tags(Partnership.objects, *TAG_FIELDS)
-        .select_related("language", "lead__stakeholder_type", "lead__level")
+        with_reference(
+            Partnership.objects,
+            *TAG_FIELDS,
+            "language",
+            "lead__stakeholder_type",
+            "lead__level",
+        )
+        .select_related("lead")
         .prefetch_related(
             Prefetch("members", queryset=_members()),
-            Prefetch("goals", queryset=with_tags(Goal.objects, "objectives", "sdg_targets")),
+            Prefetch("goals", queryset=with_reference(Goal.objects, "objectives", "sdg_targets")),
             Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
             Prefetch(
                 "outputs",
                 queryset=Output.objects.select_related("practice", "practice__organisation"),
             ),
             Prefetch(
-                "translations", queryset=PartnershipTranslation.objects.select_related("language")
+                "translations", queryset=with_reference(PartnershipTranslation.objects, "language")
             ),
             Prefetch(
                 "reports",
@@ -113,7 +121,9 @@ def partnership_queryset() -> QuerySet[Partnership]:
 
 def partnership_summary_queryset() -> QuerySet[Partnership]:
     """What lists show: lead, objectives, levels."""
-    return with_tags(Partnership.objects, "objectives", "levels").select_related("lead", "language")
+    return with_reference(Partnership.objects, "objectives", "levels", "language").select_related(
+        "lead"
+    )
 
 
 def partnership_get(slug: str) -> Partnership | None:
@@ -174,7 +184,7 @@ def partnership_search(
 def partnership_cards() -> QuerySet[Partnership]:
     """Partnerships as cards show them (partnerships/_partnership_cards.html): name, language,
     light, score and status; no relations."""
-    return Partnership.objects.select_related("language")
+    return with_reference(Partnership.objects, "language")
 
 
 def partnerships_for_organisation(organisation: Any) -> QuerySet[Partnership]:

@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from migrationhub.core import page_cache
 from migrationhub.taxonomy.selectors import country_labels
 
 from . import comparison as ranking
@@ -45,20 +47,30 @@ PROVIDER_TYPE_LABELS = dict(Provider.TYPES)
 SPEED_LABELS = dict(Service.SPEEDS)
 INSTRUMENT_LABELS = dict(Service.INSTRUMENTS)
 RPW_SOURCE = "rpw"  # the source of the World Bank's quotes (importers.rpw.RPW_SOURCE)
+# What every page of the data reads (the periods, the corridors with prices, the global
+# indicators) changes only with a load, which announces it (`page_cache.changed`): each process
+# keeps it while the generations of these domains stand (`page_cache.memo`).
+DOMAINS = ("remittances", "taxonomy")
 
 
 # --- Corridors and periods ---------------------------------------------------------------------
 
 
 def periods(band: int = HEADLINE_BAND) -> list[str]:
-    """The periods that have indicators, oldest first."""
-    return sorted(
-        set(
-            IndicatorValue.objects.filter(band_usd=band, indicator=IndicatorValue.GLOBAL_AVERAGE)
-            .order_by("period")
-            .values_list("period", flat=True)
-            .distinct()
-        )
+    """The periods that have indicators, oldest first (kept by the process: not to be changed)."""
+    return page_cache.memo(
+        ("remittances:periods", band),
+        DOMAINS,
+        lambda: sorted(
+            set(
+                IndicatorValue.objects.filter(
+                    band_usd=band, indicator=IndicatorValue.GLOBAL_AVERAGE
+                )
+                .order_by("period")
+                .values_list("period", flat=True)
+                .distinct()
+            )
+        ),
     )
 
 
@@ -114,11 +126,15 @@ def period_survey(period: str, latest: str, band: int = HEADLINE_BAND) -> Survey
     (None without a period): one query."""
     if not period:
         return None
-    sources = (
-        Quote.objects.filter(period=period, band_usd=band)
-        .order_by("source")
-        .values_list("source", flat=True)
-        .distinct()
+    sources = page_cache.memo(
+        ("remittances:sources", period, band),
+        DOMAINS,
+        lambda: list(
+            Quote.objects.filter(period=period, band_usd=band)
+            .order_by("source")
+            .values_list("source", flat=True)
+            .distinct()
+        ),
     )
     return survey(period, sources, latest)
 
@@ -241,7 +257,13 @@ class PeriodSummary:
 
 
 def period_summaries(band: int = HEADLINE_BAND) -> list[PeriodSummary]:
-    """One summary per period, oldest first."""
+    """One summary per period, oldest first (kept by the process: not to be changed)."""
+    return page_cache.memo(
+        ("remittances:summaries", band), DOMAINS, lambda: _period_summaries(band)
+    )
+
+
+def _period_summaries(band: int) -> list[PeriodSummary]:
     summaries: dict[str, PeriodSummary] = {}
     rows = IndicatorValue.objects.filter(band_usd=band, indicator__in=GLOBAL_INDICATORS)
     for period, indicator, value, count in rows.order_by().values_list(
@@ -380,7 +402,14 @@ def corridor_history(corridor: Corridor, band: int = HEADLINE_BAND) -> list[Hist
 
 
 def corridor_choices() -> dict[str, list[tuple[str, str]]]:
-    """Sending and receiving countries that have prices, as (ISO3, name), for the forms."""
+    """Sending and receiving countries that have prices, as (ISO3, name), for the forms (kept
+    by the process per language: not to be changed)."""
+    return page_cache.memo(
+        ("remittances:corridor-choices", get_language() or "en"), DOMAINS, _corridor_choices
+    )
+
+
+def _corridor_choices() -> dict[str, list[tuple[str, str]]]:
     pairs = list(
         Corridor.objects.filter(pk__in=CorridorStat.objects.values("corridor_id")).values_list(
             "sending__iso3", "receiving__iso3"
@@ -407,7 +436,14 @@ def corridors_from(sending: str) -> list[Corridor]:
 
 
 def popular_corridors(limit: int = 8) -> list[Corridor]:
-    """The corridors of the latest quarter that carry the most remittances (bilateral flows)."""
+    """The corridors of the latest quarter that carry the most remittances (bilateral flows),
+    with their countries (kept by the process: not to be changed)."""
+    return page_cache.memo(
+        ("remittances:popular", limit), DOMAINS, lambda: _popular_corridors(limit)
+    )
+
+
+def _popular_corridors(limit: int) -> list[Corridor]:
     known = periods()
     if not known:
         return []

@@ -2,7 +2,6 @@
 
 import functools
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -130,11 +129,16 @@ def objective_get(number: int) -> Objective | None:
 def vocabulary_choices() -> dict[str, list[tuple[str, str]]]:
     """(code, label) pairs for every facetable vocabulary, for filters and forms.
 
-    Cached per language: reference data changes only through `load_reference`, which clears it.
+    Cached per language: reference data changes only through `load_reference`, which clears it;
+    each process keeps its copy while the reference data are unchanged (`page_cache.memo`).
     """
-    key = f"taxonomy:choices:{get_language() or 'en'}"
-    choices = cache.get_or_set(key, _vocabulary_choices, CHOICES_TTL)
-    return choices or _vocabulary_choices()
+    language = get_language() or "en"
+
+    def shared() -> dict[str, list[tuple[str, str]]]:
+        choices = cache.get_or_set(f"taxonomy:choices:{language}", _vocabulary_choices, CHOICES_TTL)
+        return choices or _vocabulary_choices()
+
+    return page_cache.memo(("taxonomy:choices", language), REFERENCE_DOMAINS, shared)
 
 
 CHOICES_TTL = 600
@@ -156,9 +160,15 @@ def country_labels() -> dict[str, str]:
     3166 alpha-3 code: for pages that name many countries without reading their rows.
 
     Cached per language like `vocabulary_choices`."""
-    key = f"taxonomy:country-labels:{get_language() or 'en'}"
-    labels = cache.get_or_set(key, _country_labels, CHOICES_TTL)
-    return labels or _country_labels()
+    language = get_language() or "en"
+
+    def shared() -> dict[str, str]:
+        labels = cache.get_or_set(
+            f"taxonomy:country-labels:{language}", _country_labels, CHOICES_TTL
+        )
+        return labels or _country_labels()
+
+    return page_cache.memo(("taxonomy:country-labels", language), REFERENCE_DOMAINS, shared)
 
 
 def _country_labels() -> dict[str, str]:
@@ -304,10 +314,9 @@ def vocabulary_facts(vocabulary: str) -> list[tuple[str, str, dict[str, str]]]:
 # Pages tag what they list with vocabulary rows (a practice's levels, a partnership's objectives,
 # an evaluation's countries). Prefetched, each relation is a query that reads and decodes rows
 # only `load_reference` changes, and on PostgreSQL a round trip. Each process keeps the rows of a
-# vocabulary once read, while the page cache's "taxonomy" generation (and "*", which
-# `load_reference` replaces) is the one they were read under: the same generations that retire
-# cached pages (core.page_cache), checked in one round trip to the shared cache. The rows are
-# shared between requests and threads: read them, never change them.
+# vocabulary once read (`page_cache.memo`) while the page cache's "taxonomy" generation (and "*",
+# which `load_reference` replaces) is the one they were read under: the generations that retire
+# cached pages. The rows are shared between requests and threads: read them, never change them.
 
 M = TypeVar("M", bound=Model)
 
@@ -317,41 +326,78 @@ REFERENCE_SELECT: dict[type[Model], tuple[str, ...]] = {
     SdgTarget: ("goal",),
 }
 REFERENCE_PREFETCH: dict[type[Model], tuple[str, ...]] = {Objective: ("actions",)}
-
-_reference_lock = threading.Lock()
-_reference: dict[Any, Any] = {}
+REFERENCE_DOMAINS = ("taxonomy",)
 
 
-def _reference_stamp() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(page_cache.generations(("taxonomy",)).items()))
-
-
-def reference_rows(model: type[M], stamp: Any = None) -> dict[Any, M]:
+def reference_rows(model: type[M]) -> dict[Any, M]:
     """Every row of the vocabulary `model` by primary key, in its order, read once per process
-    while the reference data is unchanged. `stamp`: the generations already read by the caller."""
-    stamp = stamp or _reference_stamp()
-    with _reference_lock:
-        if _reference.get("stamp") != stamp:
-            _reference.clear()
-            _reference["stamp"] = stamp
-        rows = _reference.get(model)
-    if rows is None:
-        # Read after the stamp: rows stored under it are at least as new as it.
+    while the reference data are unchanged."""
+    return _vocabulary(model)[0]
+
+
+def _vocabulary(model: type[M]) -> tuple[dict[Any, M], dict[Any, int]]:
+    """The rows of `model` by primary key, and each one's place in the vocabulary's order."""
+
+    def read() -> tuple[dict[Any, M], dict[Any, int]]:
         qs = model._default_manager.select_related(*REFERENCE_SELECT.get(model, ()))
         rows = {r.pk: r for r in qs.prefetch_related(*REFERENCE_PREFETCH.get(model, ()))}
-        with _reference_lock:
-            if _reference.get("stamp") == stamp:
-                _reference[model] = rows
-    return rows
+        return rows, {pk: i for i, pk in enumerate(rows)}
+
+    return page_cache.memo(("taxonomy:rows", model), REFERENCE_DOMAINS, read)
 
 
-def attach_tags(objects: Sequence[Model], fields: Iterable[str]) -> None:
-    """Fill the many-to-many relations `fields` (to vocabularies) of `objects`, all of one
-    model, as `prefetch_related` would: the rows come from this process's copy, the links from
-    one query over the relations' link tables (UNION ALL) instead of one query per relation."""
-    fields = tuple(fields)
-    if not objects or not fields:
+def attach_reference(objects: Sequence[Model], fields: Iterable[str]) -> None:
+    """Fill the vocabulary relations `fields` of `objects` (all of one model) from this
+    process's copy of the reference rows, as `select_related` or `prefetch_related` would:
+
+    - a foreign key to a vocabulary (`"language"`, or one on an object already loaded with it,
+      `"lead__stakeholder_type"`): no query, no join;
+    - a many-to-many relation to a vocabulary (`"countries"`): the links of every such relation
+      in one query over their link tables (UNION ALL), instead of a query per relation.
+    """
+    if not objects:
         return
+    meta = type(objects[0])._meta
+    many = []
+    for path in fields:
+        field = meta.get_field(path) if "__" not in path else None
+        if field is not None and field.many_to_many:
+            many.append(path)
+        else:
+            _attach_foreign_key(objects, path)
+    if many:
+        _attach_many(objects, many)
+
+
+def _rows_with(model: type[M], keys: Iterable[Any]) -> tuple[dict[Any, M], dict[Any, int]]:
+    """The copy of `model`'s rows and order, with any of `keys` it lacks (a row added without
+    `load_reference`, which announces it) read from the database."""
+    if model._meta.app_label != Objective._meta.app_label:
+        raise ValueError(f"{model.__name__} is not a reference vocabulary")
+    rows, order = _vocabulary(model)
+    missing = set(keys) - set(rows)
+    missing.discard(None)
+    if missing:
+        added = model._default_manager.in_bulk(missing)
+        rows, order = {**rows, **added}, {**order, **dict.fromkeys(added, len(order))}
+    return rows, order
+
+
+def _attach_foreign_key(objects: Sequence[Model], path: str) -> None:
+    *parents, name = path.split("__")
+    holders: list[Any] = list(objects)
+    for part in parents:  # the objects holding the key, loaded with `objects`
+        holders = [h for h in (getattr(o, part) for o in holders) if h is not None]
+    if not holders:
+        return
+    field = type(holders[0])._meta.get_field(name)
+    keys = [getattr(h, field.attname) for h in holders]
+    rows, _order = _rows_with(field.related_model, keys)
+    for holder, key in zip(holders, keys, strict=True):
+        holder._state.fields_cache[field.cache_name] = None if key is None else rows[key]
+
+
+def _attach_many(objects: Sequence[Model], fields: list[str]) -> None:
     meta = type(objects[0])._meta
     pks = list({o.pk for o in objects})
     relations = [meta.get_field(name) for name in fields]
@@ -378,26 +424,13 @@ def attach_tags(objects: Sequence[Model], fields: Iterable[str]) -> None:
         if as_text:
             target_pk = models[position]._meta.pk.to_python(target_pk)
         found.setdefault((position, source_pk), []).append(target_pk)
-    stamp = _reference_stamp()
     for position, (name, model) in enumerate(zip(fields, models, strict=True)):
-        rows = reference_rows(model, stamp)  # type: ignore[arg-type]
-        order = _reference_order(model, stamp)  # type: ignore[arg-type]
+        keys = {pk for (p, _s), pks in found.items() if p == position for pk in pks}
+        rows, order = _rows_with(model, keys)  # type: ignore[arg-type]
         for obj in objects:
             targets = found.get((position, obj.pk), ())
             values = [rows[pk] for pk in sorted(targets, key=order.__getitem__)]
             _set_prefetched(obj, name, values)
-
-
-def _reference_order(model: type[Model], stamp: Any) -> dict[Any, int]:
-    key = ("order", model)
-    with _reference_lock:
-        order = _reference.get(key) if _reference.get("stamp") == stamp else None
-    if order is None:
-        order = {pk: i for i, pk in enumerate(reference_rows(model, stamp))}
-        with _reference_lock:
-            if _reference.get("stamp") == stamp:
-                _reference[key] = order
-    return order
 
 
 def _set_prefetched(obj: Model, name: str, values: list[Any]) -> None:
@@ -410,42 +443,44 @@ def _set_prefetched(obj: Model, name: str, values: list[Any]) -> None:
     cache_[name] = qs
 
 
-class TaggedQuerySet(QuerySet[M]):
-    """A queryset whose rows come with vocabulary relations attached by `attach_tags` when it
-    is evaluated (iterated, sliced, `first()`, `in_bulk()`, a `Prefetch` of another queryset,
-    `iterator()` chunk by chunk), as `prefetch_related` of those relations would."""
+class ReferenceQuerySet(QuerySet[M]):
+    """A queryset whose rows come with vocabulary relations attached by `attach_reference` when
+    it is evaluated (iterated, sliced, `first()`, `in_bulk()`, a `Prefetch` of another
+    queryset, `iterator()` chunk by chunk), as `select_related` and `prefetch_related` of those
+    relations would."""
 
-    _reference_tags: tuple[str, ...] = ()
+    _reference_fields: tuple[str, ...] = ()
 
-    def _clone(self) -> "TaggedQuerySet[M]":
-        clone: TaggedQuerySet[M] = super()._clone()  # type: ignore[misc]
-        clone._reference_tags = self._reference_tags
+    def _clone(self) -> "ReferenceQuerySet[M]":
+        clone: ReferenceQuerySet[M] = super()._clone()  # type: ignore[misc]
+        clone._reference_fields = self._reference_fields
         return clone
 
     def _fetch_all(self) -> None:
         fetched = self._result_cache is None
         super()._fetch_all()
         rows = self._result_cache
-        if fetched and rows and self._reference_tags and self._iterable_class is ModelIterable:
-            attach_tags(rows, self._reference_tags)
+        if fetched and rows and self._reference_fields and self._iterable_class is ModelIterable:
+            attach_reference(rows, self._reference_fields)
 
     def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Iterator[M]:
         rows = super()._iterator(use_chunked_fetch, chunk_size)  # type: ignore[misc]
-        if not self._reference_tags or self._iterable_class is not ModelIterable:
+        if not self._reference_fields or self._iterable_class is not ModelIterable:
             yield from rows
             return
         while chunk := list(itertools.islice(rows, chunk_size or 2000)):
-            attach_tags(chunk, self._reference_tags)
+            attach_reference(chunk, self._reference_fields)
             yield from chunk
 
 
-def with_tags(queryset: QuerySet[M] | Manager[M], *fields: str) -> QuerySet[M]:
-    """`queryset` (or a manager's) with the vocabulary relations `fields` attached when it is
-    evaluated (TaggedQuerySet): what `prefetch_related(*fields)` gives, without a query per
-    relation."""
-    tagged = queryset.all()
-    if not isinstance(tagged, TaggedQuerySet):
-        tagged.__class__ = TaggedQuerySet  # a plain QuerySet's state, one method more
-    assert isinstance(tagged, TaggedQuerySet)
-    tagged._reference_tags = (*tagged._reference_tags, *fields)
-    return tagged
+def with_reference(queryset: QuerySet[M] | Manager[M], *fields: str) -> QuerySet[M]:
+    """`queryset` (or a manager's) with the vocabulary relations `fields` attached from this
+    process's copy when it is evaluated (`attach_reference`): what `select_related` (foreign
+    keys) and `prefetch_related` (many-to-many) of them give, without their joins and with one
+    query for every many-to-many relation."""
+    found = queryset.all()
+    if not isinstance(found, ReferenceQuerySet):
+        found.__class__ = ReferenceQuerySet  # a plain QuerySet's state, two methods more
+    assert isinstance(found, ReferenceQuerySet)
+    found._reference_fields = (*found._reference_fields, *fields)
+    return found

@@ -267,3 +267,47 @@ def test_templates_are_compiled_once_per_process():
 
     loader = engines["django"].engine.template_loaders[0]
     assert type(loader).__module__ == "django.template.loaders.cached"
+
+
+# --- what each process keeps while the generations stand (page_cache.memo) ----------------------
+
+
+def test_a_kept_value_stands_until_its_domain_changes():
+    built: list[int] = []
+
+    def build() -> list[int]:
+        built.append(len(built))
+        return list(built)
+
+    first = page_cache.memo("test:kept", ("practices",), build)
+    assert page_cache.memo("test:kept", ("practices",), build) is first
+    page_cache.changed("organisations")  # another domain: the value stands
+    assert page_cache.memo("test:kept", ("practices",), build) is first
+    page_cache.changed("practices")
+    assert page_cache.memo("test:kept", ("practices",), build) == [0, 1]
+    page_cache.changed_everything()
+    assert page_cache.memo("test:kept", ("practices",), build) == [0, 1, 2]
+
+
+def test_a_render_reads_the_generations_once(reference, client, monkeypatch, settings):
+    # given a page whose render asks for the taxonomy's generations several times (its
+    # sections' tags and the objective from the process's copy), with the page cache off
+    settings.MIGRATIONHUB_PAGE_CACHE = False
+    client.get("/objectives/6/")
+    asked: list[list[str]] = []
+    get_many = cache.get_many
+
+    def counting(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    # when it is rendered again
+    assert client.get("/objectives/6/").status_code == 200
+    # then the generations were read once for the render
+    generations = [keys for keys in asked if keys[0].startswith("page-cache:generation:")]
+    assert len(generations) == 1
+    # and outside a render each read asks the cache
+    page_cache.generations(("taxonomy",))
+    page_cache.generations(("taxonomy",))
+    assert len([k for k in asked if k[0].startswith("page-cache:generation:")]) == 3
