@@ -19,9 +19,10 @@ lands in bench/results/.
 
     .venv/bin/python bench/pages_bench.py [--database sqlite|postgres|both] [--seconds 10]
         [--uncached-seconds 5]
-        [--cache db|redis] [--renders 30] [--pages NAME,...] [--profile | --cprofile]
+        [--cache db|redis] [--renders 30] [--pages NAME,...]
+        [--profile | --cprofile | --render-only]
 
-`--profile` only times each page's uncached render in-process and prints where its time goes:
+`--render-only` prints the in-process render times only (no gunicorn, no wrk). `--profile` only times each page's uncached render in-process and prints where its time goes:
 templates (and the queries they evaluate), the ORM and its SQL, and the rest (view, forms, the
 selectors' Python, middleware); `--cprofile` writes each page's cProfile (the functions by own
 time, the project's by total time) to bench/results/. The in-process render time is the median
@@ -483,6 +484,43 @@ def profile(database: str, args: argparse.Namespace) -> None:
         )
 
 
+def render_only(database: str, args: argparse.Namespace) -> None:
+    """The in-process render time of each page without the page cache (the last column of the
+    full run), with the shared cache of `--cache`, into bench/results/."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"pages-render-{database}-"))
+    env = environment(database, data_dir, args.cache)
+    if args.cache == "redis":
+        subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=True)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        pages = prepare(database, data_dir, env, args.pages)
+        del pages[REFERENCE]
+        found = json.loads(
+            run(
+                [str(BIN / "python"), "-c", RENDER, json.dumps(pages), str(args.renders)],
+                {**env, "MIGRATIONHUB_PAGE_CACHE": "0"},
+            )
+        )
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if database == "postgres":
+            drop_database(check=False)
+    print(
+        f"\nRender in-process, page cache off, {database}, shared cache "
+        f"{'Redis' if args.cache == 'redis' else 'database table'}: median of {args.renders} "
+        f"(ms); {started:%Y-%m-%d %H:%M} UTC\n"
+    )
+    print("| page | wall | CPU |")
+    print("| --- | ---: | ---: |")
+    for name, r in found.items():
+        print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} |")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"pages-render-{database}-{started:%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps({"args": vars(args), "renders": found}, indent=1), encoding="utf-8")
+    print(f"\nJSON: {path.relative_to(ROOT)}")
+
+
 def cprofile(database: str, args: argparse.Namespace) -> None:
     """cProfile of each page's uncached renders, into bench/results/."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"pages-cprofile-{database}-"))
@@ -526,11 +564,15 @@ def main() -> None:
     parser.add_argument(
         "--cprofile", action="store_true", help="only cProfile each page's uncached renders"
     )
+    parser.add_argument(
+        "--render-only", action="store_true", help="only the in-process uncached render times"
+    )
     args = parser.parse_args()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    if args.profile or args.cprofile:
+    if args.profile or args.cprofile or args.render_only:
+        only = profile if args.profile else cprofile if args.cprofile else render_only
         for database in databases:
-            (profile if args.profile else cprofile)(database, args)
+            only(database, args)
         return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is required: apt-get install -y wrk")

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import F, IntegerField, Manager, Model, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Manager, Model, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -327,6 +327,7 @@ REFERENCE_SELECT: dict[type[Model], tuple[str, ...]] = {
 }
 REFERENCE_PREFETCH: dict[type[Model], tuple[str, ...]] = {Objective: ("actions",)}
 REFERENCE_DOMAINS = ("taxonomy",)
+LINK_PARAMETERS = 20_000
 
 
 def reference_rows(model: type[M]) -> dict[Any, M]:
@@ -405,25 +406,34 @@ def _attach_many(objects: Sequence[Model], fields: list[str]) -> None:
     # One column of keys for every relation: text where the vocabularies' keys differ in type
     # (a language's is its code), read back as each vocabulary's key.
     as_text = len({m._meta.pk.get_internal_type() for m in models}) > 1  # type: ignore[union-attr]
-    parts = []
-    for position, field in enumerate(relations):
+    # Written here rather than by the ORM: compiling one queryset per relation cost more than
+    # the query (the statement names only link tables and their key columns).
+    alias = objects[0]._state.db or DEFAULT_DB_ALIAS
+    quote = connections[alias].ops.quote_name
+    tables = []
+    for field in relations:
         through = field.remote_field.through  # type: ignore[union-attr]
-        source = through._meta.get_field(field.m2m_field_name()).attname  # type: ignore[union-attr]
-        target = through._meta.get_field(field.m2m_reverse_field_name()).attname  # type: ignore[union-attr]
-        parts.append(
-            through._default_manager.filter(**{f"{source}__in": pks})
-            .annotate(
-                relation=Value(position, output_field=IntegerField()),
-                target=Cast(target, TextField()) if as_text else F(target),
-            )
-            .values_list("relation", source, "target")
-        )
-    links = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        source = quote(through._meta.get_field(field.m2m_field_name()).column)  # type: ignore[union-attr]
+        target = quote(through._meta.get_field(field.m2m_reverse_field_name()).column)  # type: ignore[union-attr]
+        tables.append((quote(through._meta.db_table), source, target))
     found: dict[tuple[int, Any], list[Any]] = {}
-    for position, source_pk, target_pk in links:
-        if as_text:
-            target_pk = models[position]._meta.pk.to_python(target_pk)
-        found.setdefault((position, source_pk), []).append(target_pk)
+    batch = max(1, LINK_PARAMETERS // len(tables))  # SQLite's limit on a statement's parameters
+    with connections[alias].cursor() as cursor:
+        for start in range(0, len(pks), batch):
+            chunk = pks[start : start + batch]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT {position}, {source}, {f'CAST({target} AS TEXT)' if as_text else target}"
+                    f" FROM {table} WHERE {source} IN ({marks})"
+                    for position, (table, source, target) in enumerate(tables)
+                ),
+                chunk * len(tables),
+            )
+            for position, source_pk, target_pk in cursor.fetchall():
+                if as_text:
+                    target_pk = models[position]._meta.pk.to_python(target_pk)
+                found.setdefault((position, source_pk), []).append(target_pk)
     for position, (name, model) in enumerate(zip(fields, models, strict=True)):
         keys = {pk for (p, _s), pks in found.items() if p == position for pk in pks}
         rows, order = _rows_with(model, keys)  # type: ignore[arg-type]

@@ -1,11 +1,12 @@
 """What every page needs: the language list and links, the text direction, the site name."""
 
 import functools
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_bidi
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import get_language, get_language_bidi, override
 
 
 def language_links(request: HttpRequest) -> list[tuple[str, str, str]]:
@@ -13,9 +14,25 @@ def language_links(request: HttpRequest) -> list[tuple[str, str, str]]:
 
     Plain links rather than a form: they work without JavaScript, and a page holds no CSRF
     token, so that the same page can be served to every anonymous visitor (core.page_cache).
+    What `translate_url` gives, from the address Django resolved for this request rather than
+    resolving it again for each of the six languages.
     """
     here = request.get_full_path()
-    return [(code, name, translate_url(here, code)) for code, name in settings.LANGUAGES]
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return [(code, name, translate_url(here, code)) for code, name in settings.LANGUAGES]
+    view = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    parsed = urlsplit(here)
+    links = []
+    for code, name in settings.LANGUAGES:
+        with override(code):
+            try:
+                path = reverse(view, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                links.append((code, name, here))
+                continue
+        links.append((code, name, urlunsplit(("", "", path, parsed.query, parsed.fragment))))
+    return links
 
 
 def site(request):

@@ -162,3 +162,18 @@ def test_only_vocabularies_are_kept(reference):
     practice = make_published()
     with pytest.raises(ValueError, match="not a reference vocabulary"):
         list(with_reference(Practice.objects.filter(pk=practice.pk), "organisation"))
+
+
+def test_many_rows_are_linked_in_batches(practices, monkeypatch):
+    # given statements limited to one practice's links of every relation
+    from migrationhub.taxonomy import selectors as taxonomy_selectors
+
+    monkeypatch.setattr(taxonomy_selectors, "LINK_PARAMETERS", len(TAG_FIELDS))
+    ids = [p.pk for p in practices]
+    expected = {
+        p.pk: _tags(p, TAG_FIELDS)
+        for p in Practice.objects.filter(pk__in=ids).prefetch_related(*TAG_FIELDS)
+    }
+    # then the links come in several statements, each practice with its own
+    found = with_reference(Practice.objects.filter(pk__in=ids), *TAG_FIELDS)
+    assert {p.pk: _tags(p, TAG_FIELDS) for p in found} == expected
