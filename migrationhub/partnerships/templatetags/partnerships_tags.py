@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from migrationhub.partnerships.selectors import LIGHT_LABELS
 
@@ -18,6 +20,15 @@ def light_label(colour: Any) -> str:
 @register.filter
 def light_colour(light: Any) -> str:
     return str(getattr(light, "colour", light))
+
+
+@register.simple_tag(name="light")
+def light_badge(light: Any) -> SafeString:
+    """The status light (`partnerships/_light.html`), written here rather than through an
+    include for each row of a list."""
+    return format_html(
+        '<span class="light light-{}">{}</span>\n', light_colour(light), light_label(light)
+    )
 
 
 @register.filter
