@@ -15,7 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, Max, Prefetch, Q, QuerySet, TextField
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,43 +91,47 @@ def _members() -> QuerySet[Member]:
     )
 
 
+def _partnership_base() -> QuerySet[Partnership]:
+    # The vocabulary rows from the process's copy of the reference data (with_reference).
+    return with_reference(
+        Partnership.objects,
+        *TAG_FIELDS,
+        "language",
+        "lead__stakeholder_type",
+        "lead__level",
+    ).select_related("lead")
+
+
+def _detail_prefetches() -> list[Prefetch[Any]]:
+    return [
+        Prefetch("members", queryset=_members()),
+        Prefetch("goals", queryset=with_reference(Goal.objects, "objectives", "sdg_targets")),
+        Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
+        Prefetch(
+            "outputs",
+            queryset=Output.objects.select_related("practice", "practice__organisation"),
+        ),
+        Prefetch(
+            "translations", queryset=with_reference(PartnershipTranslation.objects, "language")
+        ),
+        Prefetch(
+            "reports",
+            queryset=ProgressReport.objects.select_related("organisation", "goal").order_by(
+                "-reported_on", "-pk"
+            ),
+        ),
+        Prefetch(
+            "pledges",
+            queryset=Pledge.objects.prefetch_related(
+                Prefetch("pledgers", queryset=Pledger.objects.select_related("organisation"))
+            ),
+        ),
+    ]
+
+
 def partnership_queryset() -> QuerySet[Partnership]:
     """Everything the detail page, the API detail, the scorecard and the IATI export read."""
-    # The vocabulary rows from the process's copy of the reference data (with_reference).
-    return (
-        with_reference(
-            Partnership.objects,
-            *TAG_FIELDS,
-            "language",
-            "lead__stakeholder_type",
-            "lead__level",
-        )
-        .select_related("lead")
-        .prefetch_related(
-            Prefetch("members", queryset=_members()),
-            Prefetch("goals", queryset=with_reference(Goal.objects, "objectives", "sdg_targets")),
-            Prefetch("commitments", queryset=Commitment.objects.select_related("organisation")),
-            Prefetch(
-                "outputs",
-                queryset=Output.objects.select_related("practice", "practice__organisation"),
-            ),
-            Prefetch(
-                "translations", queryset=with_reference(PartnershipTranslation.objects, "language")
-            ),
-            Prefetch(
-                "reports",
-                queryset=ProgressReport.objects.select_related("organisation", "goal").order_by(
-                    "-reported_on", "-pk"
-                ),
-            ),
-            Prefetch(
-                "pledges",
-                queryset=Pledge.objects.prefetch_related(
-                    Prefetch("pledgers", queryset=Pledger.objects.select_related("organisation"))
-                ),
-            ),
-        )
-    )
+    return _partnership_base().prefetch_related(*_detail_prefetches())
 
 
 def partnership_summary_queryset() -> QuerySet[Partnership]:
@@ -127,7 +142,40 @@ def partnership_summary_queryset() -> QuerySet[Partnership]:
 
 
 def partnership_get(slug: str) -> Partnership | None:
-    return partnership_queryset().filter(slug=slug).first()
+    """The partnership with what `partnership_queryset` reads. A relation that its own query
+    finds empty (an EXISTS each) is not asked for: most partnerships have no pledges,
+    translations or reports yet, and on PostgreSQL each question is a round trip."""
+    prefetches = _detail_prefetches()
+    relations = {p.prefetch_to: Partnership._meta.get_field(p.prefetch_to) for p in prefetches}
+    partnership = (
+        _partnership_base()
+        .filter(slug=slug)
+        .annotate(
+            **{
+                f"has_{name}": Exists(
+                    field.related_model._default_manager.filter(  # type: ignore[union-attr]
+                        **{field.field.name: OuterRef("pk")}  # type: ignore[union-attr]
+                    )
+                )
+                for name, field in relations.items()
+            }
+        )
+        .first()
+    )
+    if partnership is None:
+        return None
+    present = [p for p in prefetches if getattr(partnership, f"has_{p.prefetch_to}")]
+    prefetch_related_objects([partnership], *present)
+    for name in relations.keys() - {p.prefetch_to for p in present}:
+        _prefetched_empty(partnership, name)
+    return partnership
+
+
+def _prefetched_empty(obj: Any, name: str) -> None:
+    """What `prefetch_related` leaves for a relation without rows: `obj.<name>.all()` is []."""
+    empty = getattr(obj, name).get_queryset()
+    empty._result_cache, empty._prefetch_done = [], True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
 
 
 def partnership_slugs() -> set[str]:
