@@ -108,29 +108,45 @@ class ApproximateIndex:
     ) -> list[Neighbour]:
         """The `k` documents closest to `query` among `allowed` (a bitset of document ids; None:
         any), `exclude` left out, with their exact similarities; ties by document id."""
-        if k <= 0 or (allowed is not None and allowed <= 0):
+        return self.rerank(query, self.candidates(query, k, allowed=allowed), k, allowed, exclude)
+
+    def candidates(self, query: np.ndarray, k: int, *, allowed: int | None = None) -> list[int]:
+        """The graph's candidates for the `k` nearest (within `allowed`): no database read, so a
+        search can ask for them while the database ranks the words."""
+        if k <= 0 or (allowed is not None and allowed <= 0) or not len(self.graph):
             return []
         query = np.asarray(query, dtype=np.float32)
         graph_size = len(self.graph)
         wanted = max(MIN_CANDIDATES, CANDIDATES * k)
-        found: list[int] = []
-        if graph_size:
-            share = 1.0
-            if allowed is not None:
-                inside = allowed.bit_count()
-                if inside < EXACT_BELOW:
-                    found = self._closest_among(query, _ids_of(allowed), wanted)
-                    wanted = 0
-                share = max(inside / graph_size, 1e-9)
-            count = min(graph_size, MAX_CANDIDATES, math.ceil(wanted / share))
-            while wanted:
-                keys = self._search(query, count)
-                found = [d for d in keys if allowed is None or (allowed >> d) & 1]
-                # Enough allowed candidates, or the whole graph was asked: done.
-                if len(found) >= wanted or count >= min(graph_size, MAX_CANDIDATES):
-                    break
-                count = min(graph_size, MAX_CANDIDATES, count * 4)
-        found = [d for d in found if d != exclude]
+        share = 1.0
+        if allowed is not None:
+            inside = allowed.bit_count()
+            if inside < EXACT_BELOW:
+                return self._closest_among(query, _ids_of(allowed), wanted)
+            share = max(inside / graph_size, 1e-9)
+        count = min(graph_size, MAX_CANDIDATES, math.ceil(wanted / share))
+        while True:
+            keys = self._search(query, count)
+            found = [d for d in keys if allowed is None or (allowed >> d) & 1]
+            # Enough allowed candidates, or the whole graph was asked: done.
+            if len(found) >= wanted or count >= min(graph_size, MAX_CANDIDATES):
+                return found
+            count = min(graph_size, MAX_CANDIDATES, count * 4)
+
+    def rerank(
+        self,
+        query: np.ndarray,
+        candidates: list[int],
+        k: int,
+        allowed: int | None = None,
+        exclude: int = -1,
+    ) -> list[Neighbour]:
+        """The best `k` of the graph's `candidates` and of the vectors newer than the graph, by
+        their current float32 vectors (read by `fetch`: removed documents drop out)."""
+        if k <= 0 or (allowed is not None and allowed <= 0):
+            return []
+        query = np.asarray(query, dtype=np.float32)
+        found = [d for d in candidates if d != exclude]
         ids, matrix = self.fetch(found) if found else (np.zeros(0, np.int64), None)
         scored = dict(zip(ids.tolist(), (matrix @ query).tolist(), strict=True)) if len(ids) else {}
         for n in self.delta.nearest(query, k, allowed=allowed, exclude=exclude):

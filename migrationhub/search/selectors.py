@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import translation
 
-from . import analysis, embedding, vectors
+from . import analysis, ann, bridge, embedding, vectors
 from .backends import SearchResult, backend_for
 from .query import ParsedQuery, closest, parse
 
@@ -51,7 +51,8 @@ def search(
 
     `semantic`: hybrid ranking (ADR 0008) when an embedder is configured and vectors are
     stored: the lexical ranking and the query's nearest vectors are fused (`hybrid`)."""
-    parsed = parse(query, language or interface_language())
+    language = language or interface_language()
+    parsed = parse(query, language)
     backend = backend_for(connection)
     model = vectors.embedder() if semantic and not parsed.empty else None
     index = vectors.index(model) if model is not None else None
@@ -75,6 +76,7 @@ def search(
         match=match,
         limit=limit,
         offset=offset,
+        interface=language,
     )
 
 
@@ -117,6 +119,20 @@ def query_vector(model: embedding.Embedder, text: str) -> np.ndarray:
     return vector
 
 
+def _vector_side(
+    model: embedding.Embedder,
+    index: embedding.VectorIndex | ann.ApproximateIndex,
+    text: str,
+    allowed: int,
+) -> tuple[np.ndarray, list]:
+    """What hybrid ranking needs of the vectors that reads no database, for the other thread:
+    the query's vector, and its nearest (exact index) or the graph's candidates (approximate)."""
+    vector = query_vector(model, text)
+    if isinstance(index, ann.ApproximateIndex):
+        return vector, index.candidates(vector, RRF_DEPTH, allowed=allowed)
+    return vector, index.nearest(vector, RRF_DEPTH, allowed=allowed)
+
+
 def _normal(text: str) -> str:
     return " ".join(analysis.WORD.findall(text.casefold()))
 
@@ -132,6 +148,7 @@ def hybrid(
     match: str | None,
     limit: int,
     offset: int,
+    interface: str | None = None,
 ) -> SearchResult:
     """Lexical and semantic rankings fused by reciprocal rank fusion, a document whose title is
     the query first.
@@ -146,7 +163,11 @@ def hybrid(
     kinds = list(kinds)
     # The query's vector is computed on another thread while the database ranks the words: the
     # model spends most of its time in numpy and the database in C, both without the GIL.
-    pending = _EMBEDDING.submit(query_vector, model, parsed.text)
+    bridged = bridge.expansion(parsed.text, interface)
+    allowed = backend.scope(kinds, filters)
+    pending = _EMBEDDING.submit(
+        _vector_side, model, index, f"{parsed.text}\n{bridged}".strip(), allowed
+    )
     lexical = backend.search(
         parsed,
         kinds=kinds,
@@ -157,10 +178,27 @@ def hybrid(
         offset=0,
         highlight=False,
     )
-    vector = pending.result()
+    ranked = parsed
+    if not lexical.total and bridged:
+        # The words found nothing (a foreign word, English documents): their English
+        # counterparts from the vocabularies' titles rank documents by any of them instead.
+        ranked, match = parse(bridged, "en"), "some"
+        lexical = backend.search(
+            ranked,
+            kinds=kinds,
+            filters=filters,
+            facets=facets,
+            match=match,
+            limit=RRF_DEPTH,
+            offset=0,
+            highlight=False,
+        )
+    vector, found = pending.result()
+    if isinstance(index, ann.ApproximateIndex):  # the re-ranking reads the database
+        found = index.rerank(vector, found, RRF_DEPTH, allowed)
     nearest = []
     added = 0
-    for n in index.nearest(vector, RRF_DEPTH, allowed=backend.scope(kinds, filters)):
+    for n in found:
         if n.similarity < model.threshold:
             break
         if (lexical.matched >> n.document_id) & 1:
@@ -187,7 +225,7 @@ def hybrid(
         shown = set(head)
         skip = max(0, offset - len(head))
         rest = backend.search(
-            parsed,
+            ranked,
             kinds=kinds,
             filters=filters,
             match=match,
@@ -197,7 +235,7 @@ def hybrid(
         ).hits
         following = [h.document_id for h in rest if h.document_id not in shown]
         page_ids += following[skip : skip + limit - len(page_ids)]
-    hits = backend.highlight(parsed, [(d, similarity.get(d, 0.0)) for d in page_ids])
+    hits = backend.highlight(ranked, [(d, similarity.get(d, 0.0)) for d in page_ids])
     return SearchResult(
         hits=hits,
         total=total,

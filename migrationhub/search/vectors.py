@@ -51,13 +51,13 @@ def embedder() -> embedding.Embedder | None:
 def ann_min() -> int:
     """From how many vectors of a model on the approximate index serves (`ann.py`, ADR 0012):
     below, the exact index is fast enough (about 2 ms at 20k) and needs no build."""
-    return int(getattr(settings, "MIGRATIONHUB_ANN_MIN", 20_000))
+    return int(settings.MIGRATIONHUB_ANN_MIN)
 
 
 def graph_directory() -> Path:
     """Where this machine keeps its copies of the approximate indexes (a cache: rebuilt from
     the database when missing)."""
-    return Path(getattr(settings, "MIGRATIONHUB_VECTOR_DIR", settings.DATA_DIR / "vectors"))
+    return Path(settings.MIGRATIONHUB_VECTOR_DIR)
 
 
 def version() -> int:

@@ -3,7 +3,8 @@
 Environment variables (all documented in README "Configuration"):
 MIGRATIONHUB_SECRET_KEY, MIGRATIONHUB_DEBUG, MIGRATIONHUB_ALLOWED_HOSTS, DATABASE_URL,
 MIGRATIONHUB_DATA_DIR, REDIS_URL, MIGRATIONHUB_EMAIL_URL/DEFAULT_FROM_EMAIL, MIGRATIONHUB_CSRF_TRUSTED_ORIGINS,
-MIGRATIONHUB_PAGE_CACHE, MIGRATIONHUB_PAGE_CACHE_SECONDS.
+MIGRATIONHUB_PAGE_CACHE, MIGRATIONHUB_PAGE_CACHE_SECONDS, MIGRATIONHUB_ANN_MIN,
+MIGRATIONHUB_VECTOR_DIR.
 """
 
 import os
@@ -160,6 +161,11 @@ MIGRATIONHUB_PAGE_CACHE = env_bool("MIGRATIONHUB_PAGE_CACHE", True)
 # How long a stored page lives at most: writes retire pages at once; this bounds what nothing
 # announces (the date turning, a changed setting) and the memory of pages nobody asks for again.
 MIGRATIONHUB_PAGE_CACHE_SECONDS = int(os.environ.get("MIGRATIONHUB_PAGE_CACHE_SECONDS", "3600"))
+
+# --- Semantic search's vector index (search.vectors, ADR 0012): from how many vectors the
+# approximate index serves, and where this machine keeps its copy of it (a cache).
+MIGRATIONHUB_ANN_MIN = int(os.environ.get("MIGRATIONHUB_ANN_MIN", "20000"))
+MIGRATIONHUB_VECTOR_DIR = Path(os.environ.get("MIGRATIONHUB_VECTOR_DIR", DATA_DIR / "vectors"))
 
 # --- Reverse proxies in front of the app servers whose X-Forwarded-* headers are believed
 # (core.middleware.ClientAddressMiddleware). 0: none; the headers are ignored.

@@ -37,7 +37,7 @@ def in_memory(ids, matrix):
 def fixed_set(tmp_path_factory):
     ids = list(range(1, 5001))
     matrix = clustered(len(ids))
-    path = ann.build(ids, matrix, tmp_path_factory.mktemp("graph") / "g.usearch")
+    path = ann.build(ids, matrix, tmp_path_factory.mktemp("graph") / "g.usearch", threads=1)
     return ids, matrix, path
 
 
