@@ -198,6 +198,20 @@ def refresh() -> str:
         cache.delete(REFRESHING)
 
 
+def settle() -> None:
+    """Make this process's facts the current ones, waiting for them (background tasks, never
+    requests): the shared ones if they are current, else read now."""
+    key = data_version()
+    current = _current
+    if current is not None and current.version == key:
+        return
+    shared = _shared(key) if cache.get(SHARED_LATEST) == key else None
+    if shared is not None:
+        _install(shared)
+    else:
+        refresh()
+
+
 def _install(snap: Snapshot) -> None:
     global _current
     with _lock:

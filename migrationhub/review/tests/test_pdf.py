@@ -83,3 +83,36 @@ def test_the_pdf_fetches_nothing():
         pdf._refuse("http://169.254.169.254/latest/meta-data/")
     body = pdf.render('<p>x</p><img src="http://127.0.0.1:9/x.png">')
     assert body.startswith(b"%PDF")
+
+
+def test_after_a_write_a_download_gets_the_last_pdf_while_the_new_one_is_rendered(
+    registry, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from migrationhub.core import page_cache
+    from migrationhub.partnerships.models import Partnership
+    from migrationhub.review import tasks
+
+    monkeypatch.setattr(pdf, "render", lambda html, base_url="": html.encode())
+    queued = []
+
+    class Queue:
+        def enqueue(self, *args):
+            queued.append(args)
+            return SimpleNamespace(errors=[])
+
+    monkeypatch.setattr(tasks, "review_pdf_render", Queue())
+    client = Client()
+    before = client.get("/review/countries/SEN/report.pdf").content.decode()
+    assert registry.senegal.name in before
+    # when the registry changes (the facts are refreshed at once: tests run tasks at once)
+    Partnership.objects.filter(pk=registry.senegal.pk).update(name="Renamed coalition")
+    page_cache.changed("partnerships")
+    # then downloads get the last PDF at once, and one new render is queued
+    assert client.get("/review/countries/SEN/report.pdf").content.decode() == before
+    assert client.get("/review/countries/SEN/report.pdf").content.decode() == before
+    assert queued == [("country", "SEN", "en", "http://testserver/")]
+    # when the worker has rendered it, downloads get the new one
+    pdf.render_stored(*queued[0])
+    assert "Renamed coalition" in client.get("/review/countries/SEN/report.pdf").content.decode()
