@@ -362,7 +362,7 @@ class SimilarOut(Schema):
     summary="Practices and evaluations most similar to an evaluation (by meaning)",
     operation_id="evidence_similar",
 )
-@decorate_view(cached_api("practices"))
+@decorate_view(cached_api("practices", "vectors"))
 def evidence_similar(request: HttpRequest, slug: str) -> Any:
     return selectors.similar_records(selectors.EVIDENCE_KIND, _evidence(slug).pk)
 
@@ -472,7 +472,7 @@ def practice_suggestions(request: HttpRequest, payload: DraftIn) -> dict[str, An
     summary="Practices and evaluations most similar to a published practice (by meaning)",
     operation_id="practice_similar",
 )
-@decorate_view(cached_api("practices"))
+@decorate_view(cached_api("practices", "vectors"))
 def practice_similar(request: HttpRequest, slug: str) -> Any:
     practice = permissions.practice_for(None, selectors.practice_get(slug))
     return selectors.similar_records(selectors.KIND, practice.pk)

@@ -63,7 +63,7 @@ def _visible(request: HttpRequest, slug: str) -> Practice:
         raise Http404(str(exc)) from exc
 
 
-@cached_page("practices", "organisations", "taxonomy")
+@cached_page("practices", "organisations", "taxonomy", "vectors")
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _visible(request, slug)
     lang = request.GET.get("lang")
@@ -404,7 +404,7 @@ def my_practices(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_page("practices", "taxonomy")
+@cached_page("practices", "taxonomy", "vectors")
 def evidence_detail(request: HttpRequest, slug: str) -> HttpResponse:
     evidence = selectors.evidence_get(slug)
     if evidence is None:

@@ -160,6 +160,32 @@ def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     return _get(slug)
 
 
+class SimilarOrganisationOut(Schema):
+    slug: str
+    name: str
+    stakeholder_type: str
+    score: float  # cosine similarity of the two descriptions' sentence vectors
+
+
+@router.get(
+    "/{slug}/similar",
+    response={200: list[SimilarOrganisationOut], **errors(404, 422)},
+    summary="Organisations doing similar work (nearest descriptions in meaning, any language)",
+    operation_id="organisation_similar",
+)
+@decorate_view(cached_api("organisations", "vectors"))
+def organisation_similar(request: HttpRequest, slug: str) -> Any:
+    return [
+        {
+            "slug": other.slug,
+            "name": other.display_name,
+            "stakeholder_type": other.stakeholder_type.code,
+            "score": score,
+        }
+        for other, score in selectors.similar_organisations(_get(slug))
+    ]
+
+
 @router.post(
     "/",
     response={201: OrganisationOut, **errors(401, 422)},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from migrationhub.accounts import selectors as account_selectors
 from migrationhub.search.faceted import Facet, FacetedResult, FacetedSearch
+from migrationhub.search.selectors import similar_documents
 from migrationhub.taxonomy.selectors import with_reference
 
 from .indexing import KIND, UNVERIFIED, VERIFIED
@@ -279,3 +280,11 @@ def organisation_match_rows() -> dict[str, list[tuple[Any, ...]]]:
             Organisation.languages.through.objects.values_list("organisation_id", "language_id")
         ),
     }
+
+
+def similar_organisations(organisation: Organisation, *, limit: int = 5) -> list[tuple[Any, float]]:
+    """The organisations whose descriptions are nearest in meaning to this one's (the search
+    engine's vectors, in any language), with their similarity: partners doing similar work."""
+    found = similar_documents(KIND, organisation.pk, kinds=[KIND], limit=limit)
+    rows = _summary_queryset().in_bulk([d.object_id for d in found])
+    return [(rows[d.object_id], d.score) for d in found if d.object_id in rows]

@@ -69,7 +69,7 @@ def _decision_forms(org: Organisation) -> list[JoinDecisionForm]:
     return forms
 
 
-@cached_page("organisations", "taxonomy", slots=("organisation.profile",))
+@cached_page("organisations", "taxonomy", "vectors", slots=("organisation.profile",))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = _get(slug)
     user = request.user
@@ -91,6 +91,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": selectors.invitations_open(org) if is_admin else [],
             "join_form": JoinRequestForm() if can_ask else None,
             "my_request": selectors.join_request_pending_of(user, org) if can_ask else None,
+            "similar": selectors.similar_organisations(org),
             "verify_form": VerifyForm() if platform_admin else None,
             "unverify_form": UnverifyForm() if platform_admin and org.is_verified else None,
         },

@@ -20,6 +20,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q
 
+from migrationhub.core import page_cache
+
 from . import analysis, ann, bitmaps, embedding, topk, vectors
 from .backends import backend_for
 from .models import (
@@ -33,6 +35,8 @@ from .models import (
     VectorState,
 )
 
+VECTORS_DOMAIN = "vectors"
+"""The page cache's domain of pages that show what vectors find (similar records)."""
 KIND_FACET = "~kind"  # the bitsets of document kinds; "~" keeps it apart from domain facet names
 Key = tuple[str, str]
 
@@ -516,6 +520,9 @@ def vectors_compute(document_ids: Iterable[int], *, graph: bool = True) -> int:
                 ]
             )
         done += len(present)
+    if done:
+        # Pages that show similar records were stored before these vectors existed.
+        page_cache.changed(VECTORS_DOMAIN)
     if graph and done and vector_graph_due(model.name):
         from .tasks import vector_graph_build as build_task
 
