@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from django.db import connection
@@ -124,7 +125,7 @@ def _vector_side(
     index: embedding.VectorIndex | ann.ApproximateIndex,
     text: str,
     allowed: int,
-) -> tuple[np.ndarray, list]:
+) -> tuple[np.ndarray, list[int] | list[embedding.Neighbour]]:
     """What hybrid ranking needs of the vectors that reads no database, for the other thread:
     the query's vector, and its nearest (exact index) or the graph's candidates (approximate)."""
     vector = query_vector(model, text)
@@ -140,7 +141,7 @@ def _normal(text: str) -> str:
 def hybrid(
     parsed: ParsedQuery,
     model: embedding.Embedder,
-    index: embedding.VectorIndex,
+    index: embedding.VectorIndex | ann.ApproximateIndex,
     *,
     kinds: Iterable[str],
     filters: dict[str, list[str]],
@@ -193,9 +194,12 @@ def hybrid(
             offset=0,
             highlight=False,
         )
-    vector, found = pending.result()
+    vector, side = pending.result()
+    found: list[embedding.Neighbour]
     if isinstance(index, ann.ApproximateIndex):  # the re-ranking reads the database
-        found = index.rerank(vector, found, RRF_DEPTH, allowed)
+        found = index.rerank(vector, cast(list[int], side), RRF_DEPTH, allowed)
+    else:
+        found = cast(list[embedding.Neighbour], side)
     nearest = []
     added = 0
     for n in found:
