@@ -4,7 +4,8 @@ Two organisations are linked when both are active members of the same partnershi
 `weight` is the number of partnerships they share. On that graph (networkx) the review reads:
 
 - **components**: groups of organisations connected through chains of partnerships; the
-  largest is the core of cooperation, the others are islands;
+  largest is the core of cooperation, the others are islands (`connected_groups`, in numpy:
+  the refresh counts them for every region and objective, `selectors.report_networks`);
 - **brokers**: betweenness centrality (Brandes 2001; the share of shortest paths between other
   organisations that pass through one): who connects whom. networkx's implementation visits
   links one at a time in Python: exact, it takes minutes at 5,000 organisations and 100,000
@@ -238,6 +239,58 @@ def _scaled(
     return Scores(values, False, k, errors)
 
 
+def connected_groups(
+    weights: Iterable[tuple[int, int]],
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """The organisations with at least one of these links (by id), the number of links of
+    each, and the connected groups (each by id; largest first, then by smallest id), with
+    numpy (no graph: label propagation with pointer jumping, each pass a few array steps over
+    the links, a handful of passes)."""
+    flat = list(itertools.chain.from_iterable(weights))
+    if not flat:
+        return [], [], []
+    ends = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
+    order, inverse = np.unique(ends, return_inverse=True)
+    inverse = inverse.reshape(-1, 2)
+    src, dst = inverse[:, 0], inverse[:, 1]
+    n = len(order)
+    labels = np.arange(n)  # each a member of its organisation's group, the smallest at the end
+    while True:
+        low = np.minimum(labels[src], labels[dst])
+        hooked = labels.copy()
+        for side in (src, dst):
+            np.minimum.at(hooked, side, low)
+            np.minimum.at(hooked, labels[side], low)
+        while True:
+            jumped = hooked[hooked]
+            if np.array_equal(jumped, hooked):
+                break
+            hooked = jumped
+        if np.array_equal(hooked, labels):
+            break
+        labels = hooked
+    by_label = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[by_label])) + 1
+    groups = [order[part].tolist() for part in np.split(by_label, cuts)]
+    counts = np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    return (
+        order.tolist(),
+        counts.tolist(),
+        sorted(groups, key=lambda c: (-len(c), c[0])),
+    )
+
+
+def _pairs(raw: Counter[tuple[str, str]]) -> tuple[list[tuple[tuple[str, str], int]], int]:
+    """Links counted by the (level or type) of each end → by unordered pair, most first, and
+    how many join different ones."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    across = 0
+    for (a, b), count in raw.items():
+        pairs[(a, b) if a <= b else (b, a)] += count
+        across += count if a != b else 0
+    return sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])), across
+
+
 def measures(
     nodes: Sequence[Node],
     memberships: Iterable[tuple[int, int]],
@@ -245,47 +298,39 @@ def measures(
     top: int = 10,
     samples: int | None = None,
     scores: Scores | None = None,
+    weights: Counter[tuple[int, int]] | None = None,
 ) -> Facts:
     """Every fact of the network of `nodes` linked by `memberships`. With `scores` (the
     betweenness of a larger network, and whether it is exact), brokers are ranked by those
     instead of being computed on this one: a country's brokers by what they connect in the
-    whole network, at the cost of a lookup."""
+    whole network, at the cost of a lookup. `weights`: `edge_weights(memberships)` if the
+    caller has counted them already."""
     by_id = {n.id: n for n in nodes}
     weights = Counter(
         {
             pair: w
-            for pair, w in edge_weights(memberships).items()
+            for pair, w in (edge_weights(memberships) if weights is None else weights).items()
             if pair[0] in by_id and pair[1] in by_id
         }
     )
-    g = graph(nodes, weights)
-    components = sorted(
-        (sorted(c) for c in nx.connected_components(g) if len(c) > 1),
-        key=lambda c: (-len(c), c[0]),
-    )
-    isolates = sorted(nx.isolates(g))
-    wide = scores or betweenness(g, samples=samples)
-    found = (
-        wide.values
-        if scores is None
-        else {n: wide.values.get(n, 0.0) for n, d in g.degree() if d > 0}
-    )
+    linked, link_counts, components = connected_groups(weights)
+    degree = dict.fromkeys(by_id, 0)
+    degree.update(zip(linked, link_counts, strict=True))
+    isolates = sorted(oid for oid, d in degree.items() if d == 0)
+    if scores is None:
+        wide = betweenness(graph(nodes, weights), samples=samples)
+        found = wide.values
+    else:
+        wide = scores
+        found = {oid: wide.values.get(oid, 0.0) for oid in linked}
     exact = wide.exact
-    degree = dict(g.degree())
     brokers = [
         Broker(oid, score, degree[oid], None if exact else wide.errors.get(oid))
         for oid, score in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         if score > 0
     ][:top]
-    level_pairs: Counter[tuple[str, str]] = Counter()
-    type_pairs: Counter[tuple[str, str]] = Counter()
-    cross_level = cross_type = 0
-    for a, b in weights:
-        na, nb = by_id[a], by_id[b]
-        level_pairs[tuple(sorted((na.level, nb.level)))] += 1  # type: ignore[index]
-        type_pairs[tuple(sorted((na.type, nb.type)))] += 1  # type: ignore[index]
-        cross_level += na.level != nb.level
-        cross_type += na.type != nb.type
+    level_pairs, cross_level = _pairs(Counter((by_id[a].level, by_id[b].level) for a, b in weights))
+    type_pairs, cross_type = _pairs(Counter((by_id[a].type, by_id[b].type) for a, b in weights))
     return Facts(
         organisations=len(nodes),
         links=len(weights),
@@ -295,8 +340,8 @@ def measures(
         brokers=brokers,
         cross_level=cross_level,
         cross_type=cross_type,
-        level_pairs=sorted(level_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
-        type_pairs=sorted(type_pairs.items(), key=lambda kv: (-kv[1], kv[0])),
+        level_pairs=level_pairs,
+        type_pairs=type_pairs,
         exact=exact,
         betweenness=found,
         errors=wide.errors,
@@ -471,11 +516,35 @@ def history(
     return out
 
 
-def largest_group(weights: Counter[tuple[int, int]]) -> set[int]:
-    """The organisations of the largest connected group of these links."""
-    g = nx.Graph()
-    g.add_edges_from(weights)
-    return max(nx.connected_components(g), key=len, default=set())
+@dataclass(frozen=True)
+class Picture:
+    """A network picture's shape, in no language: the organisations drawn, where, and how."""
+
+    ids: list[int]  # the most connected organisations of the largest connected group, by id
+    positions: dict[int, tuple[float, float]]  # in [-1, 1]²
+    links: list[tuple[int, int, int]]  # (id, id, shared partnerships) among them, sorted
+    degree: dict[int, int]  # each one's links in the whole network pictured
+    top: int  # the most links any organisation of that network has
+
+
+def picture(weights: Counter[tuple[int, int]], core: Iterable[int], limit: int) -> Picture:
+    """The `limit` organisations with the most links among `core` (the largest connected
+    group, `Facts.components[0]`), the links among them and their layout."""
+    degree = Counter(itertools.chain.from_iterable(weights))
+    inside = set(core)
+    ranked = sorted(
+        ((o, d) for o, d in degree.items() if o in inside), key=lambda kv: (-kv[1], kv[0])
+    )
+    ids = sorted(o for o, _d in ranked[:limit])
+    chosen = set(ids)
+    links = sorted((a, b, w) for (a, b), w in weights.items() if a in chosen and b in chosen)
+    return Picture(
+        ids,
+        layout(ids, links),
+        links,
+        {o: degree[o] for o in ids},
+        max(degree.values(), default=1),
+    )
 
 
 def layout(

@@ -10,8 +10,11 @@ write (stale-while-revalidate, ADR 0011):
 - a request that finds the data changed keeps answering from the facts it has, marked stale
   (`served_stale`: such answers are not stored by the page cache), and queues `refresh` on the
   task queue once (`review.tasks.review_facts_refresh`); the task reads the facts with the
-  whole network's measures and shares them in the shared cache; every process then loads them
-  in a background thread and swaps them in;
+  whole network's measures and history, and the network measures and picture layout of every
+  region that has records and every objective (what a region's or objective's report costs
+  most the first time, nothing in a language), and shares them in the shared cache; every
+  process then loads them in a background thread and swaps them in (a country's network,
+  smaller, is still computed on its report's first render);
 - only a process that has no facts at all, and finds none shared, reads them in the request.
 In development and tests the queue runs tasks at once, so the request that finds the data
 changed gets the new facts.
@@ -56,8 +59,9 @@ DOMAINS = ("partnerships", "practices", "organisations", "taxonomy")
 
 REGION_KINDS = ("region", "subregion", "intermediate")
 EVERYTHING = Filters()
-NETWORK_MEMO = 256
-KEPT = (("network", ("world", "")), "cube")  # what a full memo keeps: the costliest to redo
+NETWORK_MEMO = 384
+KEPT = ("cube",)  # what a full memo keeps, with what the refresh computes (`_shared_memo`)
+PICTURE_LIMIT = 40  # organisations in a network picture
 SHARED_LATEST = "review:facts:latest"  # the version of the newest shared facts
 SHARED_FACTS = "review:facts:{version}"  # zlib(pickle(Snapshot)) of that version
 REFRESHING = "review:facts:refreshing"  # a refresh is queued or running (expires if it dies)
@@ -183,14 +187,17 @@ def _revalidate(key: str) -> None:
 
 
 def refresh() -> str:
-    """Read the facts of the current data with the whole network's measures (the costliest
-    part of a report), share them and keep them here: the task queue's work after a write."""
+    """Read the facts of the current data with the whole network's measures and history and
+    every region's and objective's network (the costliest parts of the pages), share them and
+    keep them here: the task queue's work after a write."""
     try:
         key = data_version()
         if cache.get(SHARED_LATEST) != key:
             snap = _build(key, share=False)
-            network_facts(snap=snap)
-            network_history(trend_years(snap), snap=snap)
+            with _paused_gc():
+                network_facts(snap=snap)
+                network_history(trend_years(snap), snap=snap)
+                report_networks(snap)
             _share(snap)
             _install(snap)
         return key
@@ -241,9 +248,14 @@ def _build(key: str, *, share: bool) -> Snapshot:
 
 
 def _shared_memo(key: Any) -> bool:
-    """What the refresh computed and every process may reuse: the whole network's measures
-    and history (nothing in a language)."""
-    return key == ("network", ("world", "")) or (isinstance(key, tuple) and key[0] == "history")
+    """What the refresh computes and every process may reuse (nothing in a language): the
+    whole network's measures and history, and the network measures and picture layout of the
+    world, every region and every objective (not of countries: `report_networks`)."""
+    if not isinstance(key, tuple):
+        return False
+    if key[0] == "history":
+        return True
+    return key[0] in ("network", "layout") and key[1][0] in ("world", "region", "objective")
 
 
 def _share(snap: Snapshot) -> None:
@@ -610,9 +622,11 @@ def coverage_view(
 
 
 def _remember(snap: Snapshot, key: Any, value: Any) -> None:
-    """Keep `value` on the snapshot, within a bounded number of entries."""
+    """Keep `value` on the snapshot, within a bounded number of entries (what the refresh
+    computes is kept: a bounded number too, and the costliest to redo)."""
     if len(snap.memo) > NETWORK_MEMO:
-        kept = {k: snap.memo[k] for k in KEPT if k in snap.memo}
+        entries = list(snap.memo.items())  # at once: other requests' threads add to it
+        kept = {k: v for k, v in entries if k in KEPT or _shared_memo(k)}
         snap.memo.clear()
         snap.memo.update(kept)
     snap.memo[key] = value
@@ -729,20 +743,110 @@ def network_facts(
     ranked by their betweenness in the whole network (what they connect, not only inside the
     scope; and one betweenness per data change, not one per report)."""
     snap = snap or snapshot()
-    key = ("network", scope)
-    found = snap.memo.get(key)
+    found = snap.memo.get(("network", scope))
     if found is None:
-        if scope[0] == "world":
-            found = network.measures(list(snap.nodes.values()), snap.memberships)
-        else:
-            wide = network_facts(("world", ""), snap=snap)
-            pids = _scope_partnerships(snap, scope)
-            memberships = [(p, o) for p, o in snap.memberships if p in pids]
-            ids = {o for _p, o in memberships}
-            nodes = [snap.nodes[o] for o in sorted(ids) if o in snap.nodes]
-            found = network.measures(nodes, memberships, scores=_scores(wide))
-        _remember(snap, key, found)
+        found = _network_facts(snap, scope, _scope_memberships(snap, scope))
     return found
+
+
+def _scope_memberships(snap: Snapshot, scope: tuple[str, str]) -> list[tuple[int, int]]:
+    """The memberships of the scope's partnerships, of organisations in the directory."""
+    if scope[0] == "world":
+        memberships = snap.memberships
+    else:
+        pids = _scope_partnerships(snap, scope)
+        memberships = [(p, o) for p, o in snap.memberships if p in pids]
+    return _known(snap, memberships)
+
+
+def _known(snap: Snapshot, memberships: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if all(o in snap.nodes for _p, o in memberships):
+        return memberships
+    return [(p, o) for p, o in memberships if o in snap.nodes]
+
+
+def _network_facts(
+    snap: Snapshot,
+    scope: tuple[str, str],
+    memberships: list[tuple[int, int]],
+    weights: Counter[tuple[int, int]] | None = None,
+) -> network.Facts:
+    if scope[0] == "world":
+        found = network.measures(list(snap.nodes.values()), memberships, weights=weights)
+    else:
+        wide = network_facts(("world", ""), snap=snap)
+        ids = {o for _p, o in memberships}
+        nodes = [snap.nodes[o] for o in sorted(ids) if o in snap.nodes]
+        found = network.measures(nodes, memberships, scores=_scores(wide), weights=weights)
+    _remember(snap, ("network", scope), found)
+    return found
+
+
+def picture_layout(
+    scope: tuple[str, str] = ("world", ""),
+    limit: int = PICTURE_LIMIT,
+    *,
+    snap: Snapshot | None = None,
+) -> network.Picture:
+    """The shape of the scope's network picture (`network.picture`: the most connected
+    organisations of its largest connected group, their links and positions), in no language;
+    memoised with the facts."""
+    snap = snap or snapshot()
+    found = snap.memo.get(("layout", scope, limit))
+    if found is None:
+        memberships = _scope_memberships(snap, scope)
+        found = _picture_layout(snap, scope, limit, network.edge_weights(memberships))
+    return found
+
+
+def _picture_layout(
+    snap: Snapshot, scope: tuple[str, str], limit: int, weights: Counter[tuple[int, int]]
+) -> network.Picture:
+    facts = network_facts(scope, snap=snap)
+    found = network.picture(weights, facts.components[0] if facts.components else (), limit)
+    _remember(snap, ("layout", scope, limit), found)
+    return found
+
+
+def report_scopes(snap: Snapshot) -> dict[tuple[str, str], set[int]]:
+    """Every region that has records (any kind; the world's M49 code too) and every objective,
+    with the partnerships of each (`_scope_partnerships`, in one pass over the records)."""
+    geo = snap.geo
+    out: dict[tuple[str, str], set[int]] = {
+        ("objective", o): set() for o in snap.order["objectives"]
+    }
+    for r in snap.records:
+        known = [geo.country_regions[c] for c in r.countries if c in geo.country_regions]
+        if not known:
+            continue
+        regions = {WORLD}.union(*known)
+        for m49 in regions:
+            pids = out.setdefault(("region", m49), set())
+            if r.kind == "partnership":
+                pids.add(r.id)
+        if r.kind == "partnership":
+            for o in r.objectives:
+                if ("objective", o) in out:
+                    out[("objective", o)].add(r.id)
+    return out
+
+
+def report_networks(snap: Snapshot) -> None:
+    """The network measures and picture layout of the world and of every region and objective
+    that has a report (`report_scopes`), memoised on `snap`: the refresh's work after a write, so
+    that no such report's first render computes them (3–4 s at 20k partnerships, README
+    "Performance"; a country's, smaller, is left to its report's first render)."""
+    picture_layout(snap=snap)
+    members: dict[int, list[int]] = defaultdict(list)
+    for p, o in _known(snap, snap.memberships):
+        members[p].append(o)
+    for scope, pids in report_scopes(snap).items():
+        memberships = [(p, o) for p in pids for o in members.get(p, ())]
+        weights = network.edge_weights(memberships)
+        if ("network", scope) not in snap.memo:
+            _network_facts(snap, scope, memberships, weights)
+        if ("layout", scope, PICTURE_LIMIT) not in snap.memo:
+            _picture_layout(snap, scope, PICTURE_LIMIT, weights)
 
 
 def _scores(facts: network.Facts) -> network.Scores:
@@ -832,38 +936,26 @@ def pair_labels(
 
 
 def network_picture_data(
-    scope: tuple[str, str] = ("world", ""), limit: int = 40
+    scope: tuple[str, str] = ("world", ""), limit: int = PICTURE_LIMIT
 ) -> tuple[list[Any], list[tuple[int, int, int]], list[str]]:
     """The most connected organisations of the scope's largest connected group, laid out for
-    `charts.network_picture`: dots, links among them and the legend (governance levels).
-    Memoised with the facts."""
+    `charts.network_picture`: dots, links among them and the legend (governance levels), in
+    the active language. The layout (`picture_layout`) is shared by every language; this is
+    memoised per language."""
     from . import charts
 
     snap = snapshot()
-    key = ("picture", scope, limit)
-    if key in snap.memo:
-        return snap.memo[key]
-    pids = set(snap.partnerships) if scope[0] == "world" else _scope_partnerships(snap, scope)
-    weights = network.edge_weights((p, o) for p, o in snap.memberships if p in pids)
-    degree: Counter[int] = Counter()
-    for a, b in weights:
-        degree[a] += 1
-        degree[b] += 1
-    core = network.largest_group(weights)
-    chosen = {
-        oid
-        for oid, _d in sorted(
-            ((o, d) for o, d in degree.items() if o in core), key=lambda kv: (-kv[1], kv[0])
-        )[:limit]
-    }
-    links = [(a, b, w) for (a, b), w in weights.items() if a in chosen and b in chosen]
-    positions = network.layout(sorted(chosen), links)
+    key = ("picture", scope, limit, get_language())
+    found = snap.memo.get(key)
+    if found is not None:
+        return found
+    shape = picture_layout(scope, limit, snap=snap)
     levels = snap.order["levels"]
     dots = []
-    top = max(degree.values(), default=1)
-    for oid in sorted(chosen):
+    for oid in shape.ids:
         node = snap.nodes[oid]
-        x, y = positions[oid]
+        x, y = shape.positions[oid]
+        links = shape.degree[oid]
         dots.append(
             charts.Dot(
                 oid,
@@ -871,13 +963,14 @@ def network_picture_data(
                 x,
                 y,
                 levels.index(node.level) if node.level in levels else len(levels),
-                3 + 6 * degree[oid] / top,
-                _("%(name)s: %(links)s links") % {"name": node.name, "links": degree[oid]},
+                3 + 6 * links / shape.top,
+                _("%(name)s: %(links)s links") % {"name": node.name, "links": links},
             )
         )
     legend = [label(snap, "levels", lv) for lv in levels]
-    snap.memo[key] = (dots, links, legend)
-    return dots, links, legend
+    found = (dots, shape.links, legend)
+    _remember(snap, key, found)
+    return found
 
 
 # --- trends ------------------------------------------------------------------------------------

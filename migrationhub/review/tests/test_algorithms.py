@@ -352,3 +352,56 @@ def test_sampled_betweenness_finds_the_bridge():
     assert not found.exact and found.sources == 12
     scores = found.values
     assert set(sorted(scores, key=scores.get)[-3:]) == {0, 100, 500}
+
+
+def test_connected_groups_equal_networkx_on_random_graphs():
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(11)
+    graphs = [
+        nx.gnm_random_graph(rng.randint(2, 80), rng.randint(1, 90), seed=t) for t in range(12)
+    ]
+    graphs.append(nx.path_graph(300))  # a long chain: many passes without pointer jumping
+    graphs.append(nx.relabel_nodes(nx.path_graph(50), {i: 1000 - 7 * i for i in range(50)}))
+    for trial, g in enumerate(graphs):
+        links = sorted(tuple(sorted(e)) for e in g.edges())
+        linked, counts, groups = network.connected_groups(links)
+        theirs = sorted(
+            (sorted(c) for c in nx.connected_components(g) if len(c) > 1),
+            key=lambda c: (-len(c), c[0]),
+        )
+        assert groups == theirs, trial
+        linked_graph = g.subgraph([n for n, d in g.degree() if d > 0])
+        assert dict(zip(linked, counts, strict=True)) == dict(linked_graph.degree()), trial
+    assert network.connected_groups([]) == ([], [], [])
+
+
+def test_the_picture_draws_the_most_connected_of_the_largest_group():
+    # a star around 1 (the largest group: 1 shares two partnerships with 2) and a pair 8–9
+    weights = network.edge_weights(
+        [
+            (1, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (3, 1),
+            (3, 3),
+            (4, 1),
+            (4, 4),
+            (5, 8),
+            (5, 9),
+            (6, 8),
+            (6, 9),
+        ]
+    )
+    shape = network.picture(weights, [1, 2, 3, 4], limit=3)
+    assert shape.ids == [1, 2, 3]  # 1 has three links; 2, 3 and 4 one each: the smallest ids
+    assert shape.links == [(1, 2, 2), (1, 3, 1)]
+    assert shape.degree == {1: 3, 2: 1, 3: 1} and shape.top == 3
+    assert set(shape.positions) == {1, 2, 3}
+    assert all(-1.0 <= c <= 1.0 for p in shape.positions.values() for c in p)
+    assert (
+        network.picture(weights, [1, 2, 3, 4], limit=3) == shape
+    )  # the same data, the same picture

@@ -11,7 +11,7 @@ from django.test import Client
 
 from migrationhub.core import page_cache
 from migrationhub.partnerships.models import Partnership
-from migrationhub.review import selectors, tasks
+from migrationhub.review import network, selectors, tasks
 
 from .factories import make_registry
 
@@ -107,3 +107,75 @@ def test_a_process_with_old_facts_loads_the_shared_new_ones_in_the_background(
         time.sleep(0.05)
     assert selectors.snapshot().version == worker.version
     assert selectors.snapshot().partnerships[registry.senegal.pk].name == "Renamed coalition"
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("computed in the request")
+
+
+def test_the_refresh_shares_every_regions_and_objectives_network_as_the_lazy_one(
+    registry, monkeypatch
+):
+    selectors.refresh()
+    selectors._install(None)  # a new process, which takes the shared facts
+    snap = selectors.snapshot()
+    scopes = [("region", "011"), ("region", "002"), ("region", "001"), ("objective", "5")]
+    assert {("objective", o) for o in snap.order["objectives"]} <= set(
+        selectors.report_scopes(snap)
+    )
+    for scope in scopes:
+        assert ("network", scope) in snap.memo and ("layout", scope, 40) in snap.memo
+    # then a region's or an objective's report computes no network and lays out no picture
+    monkeypatch.setattr(network, "measures", _refuse)
+    monkeypatch.setattr(network, "layout", _refuse)
+    client = Client()
+    for url in ("/review/regions/011/", "/review/objectives/5/", "/review/network/"):
+        page = client.get(url)
+        assert page.status_code == 200 and "<svg" in page.content.decode(), url
+    report = selectors.report("region", "011")
+    assert report is not None and report.network.organisations == 4
+    assert [b["slug"] for b in report.brokers][:1] == [registry.broker.slug]
+    monkeypatch.undo()
+    # and what was shared equals what a process without a worker computes on first render
+    lazy = selectors._build(snap.version, share=False)
+    for scope in [*scopes, ("world", "")]:
+        shared, computed = snap.memo[("network", scope)], selectors.network_facts(scope, snap=lazy)
+        assert shared == computed and shared.betweenness == computed.betweenness, scope
+        assert snap.memo[("layout", scope, 40)] == selectors.picture_layout(scope, snap=lazy)
+    for scope, pids in selectors.report_scopes(snap).items():
+        assert pids == selectors._scope_partnerships(snap, scope), scope
+
+
+def test_without_a_worker_a_report_computes_its_network_on_first_render(registry):
+    snap = selectors.snapshot()  # read in the request: nothing shared
+    assert ("network", ("region", "011")) not in snap.memo
+    assert Client().get("/review/regions/011/").status_code == 200
+    assert snap.memo[("network", ("region", "011"))].organisations == 4
+    assert ("layout", ("region", "011"), 40) in snap.memo
+
+
+def test_a_full_memo_keeps_what_the_refresh_computed(registry):
+    selectors.refresh()
+    snap = selectors.snapshot()
+    shared = {k for k in snap.memo if selectors._shared_memo(k)}
+    assert ("network", ("region", "011")) in shared
+    for i in range(selectors.NETWORK_MEMO + 5):
+        selectors._remember(snap, ("other", i), i)
+    assert shared <= set(snap.memo)
+    assert len(snap.memo) <= selectors.NETWORK_MEMO + 1
+
+
+def test_the_picture_is_laid_out_once_and_labelled_in_each_language(registry):
+    from django.utils import translation
+
+    with translation.override("en"):
+        _dots, links, english = selectors.network_picture_data(("region", "011"))
+    with translation.override("fr"):
+        dots, same_links, french = selectors.network_picture_data(("region", "011"))
+    assert links == same_links and {d.id for d in dots} == {
+        registry.government.pk,
+        registry.ngo.pk,
+        registry.broker.pk,
+        registry.union.pk,
+    }
+    assert english != french  # the legend (governance levels) in each reader's language
