@@ -17,10 +17,12 @@ over `--repeat` runs after a warm-up:
   does), every fact the review computes from, read from the database through the other apps'
   facts selectors;
 - after a write: `facts_refresh`, what the task queue does (facts, the whole network's measures
-  and history, shared in the cache: the staleness window, without the queue's pick-up);
-  `facts_load_shared`, what each process then does in a background thread to take them;
-  `page_report_after_write`, a country report requested right after a write (answered from the
-  last facts while the refresh is queued);
+  and history, every region's and objective's network measures and picture layout, shared in
+  the cache: the staleness window, without the queue's pick-up), with `report_networks`, the
+  part of it for the regions and objectives, apart (and, in the notes, the size of the shared
+  facts with and without it); `facts_load_shared`, what each process then does in a background
+  thread to take them; `page_report_after_write`, a country report requested right after a
+  write (answered from the last facts while the refresh is queued);
 - `coverage`: the objective × region table over every record (`coverage.table`), and the full
   objective × level × region (every depth) × stakeholder type cube of the open data
   (`coverage.cube`);
@@ -32,8 +34,10 @@ over `--repeat` runs after a warm-up:
   and every year's top brokers, exact or estimated with their errors), which the refresh adds
   to `network` after a write;
 - pages: a country, regional and objective report each (HTML, through the whole middleware and
-  template stack, with the facts in memory as between two data changes), the coverage page, the
-  gap finder, the network page, and the coverage API;
+  template stack, with the facts as every process has them between two data changes: those the
+  background refresh shared, loaded from the shared cache; each report's first render is among
+  the samples, the warm-up renders one only), the coverage page, the gap finder, the network
+  page, and the coverage API;
 - `report_pdf`: rendering one country report's PDF with WeasyPrint (what a cache miss costs).
 References on the same records, in the same run:
 - pandas: the coverage table as `explode` + `groupby().nunique()` (counting distinct records per
@@ -280,6 +284,42 @@ def worker(args) -> None:
         print(
             f"    {'ref_networkx_defaults':<22} once      {ms:9.1f} ms (extrapolated)", flush=True
         )
+
+    # the pages answer from the facts the background refresh shared after the load (a write),
+    # loaded as each process loads them: with every region's and objective's network
+    import dataclasses
+    import pickle
+    import zlib
+
+    from django.core.cache import cache
+
+    page_cache.changed("partnerships")
+    selectors.refresh()
+    shared_version = selectors.data_version()
+    blob = cache.get(selectors.SHARED_FACTS.format(version=shared_version))
+    figures["notes"]["shared_facts_bytes"] = len(blob)
+    refreshed = selectors._shared(shared_version)
+    selectors._install(refreshed)
+    whole = {
+        k: v
+        for k, v in refreshed.memo.items()
+        if k == ("network", ("world", "")) or k[0] == "history"
+    }
+    figures["notes"]["shared_facts_bytes_without_report_networks"] = len(
+        zlib.compress(
+            pickle.dumps(
+                dataclasses.replace(refreshed, memo=whole), protocol=pickle.HIGHEST_PROTOCOL
+            ),
+            1,
+        )
+    )
+    figures["notes"]["report_networks_scopes"] = len(selectors.report_scopes(refreshed))
+
+    def report_networks(_):
+        with selectors._paused_gc():
+            selectors.report_networks(dataclasses.replace(refreshed, memo=dict(whole)))
+
+    measure("report_networks", report_networks, [None], 3)
 
     client = Client()
     counts = {}
