@@ -42,6 +42,8 @@ FEW = 10
 """Fewer matches of every word than this (a page's worth) and the words are ORed instead."""
 RANK_ALL = 1000
 """Up to this many matches, every match is scored."""
+FEW_FACET_IDS = 256
+"""Facet counts of at most this many given documents are read by id, not from the bitmaps."""
 EXPANSIONS = 32
 """A prefix brings the champions of at most this many index terms (the commonest) it begins."""
 PRERANK = 1000
@@ -269,10 +271,27 @@ class Backend:
         return scope
 
     def facet_counts_of(self, facets, ids) -> dict[str, dict[str, int]]:
-        """Per facet, per value, how many of the documents `ids` have it."""
+        """Per facet, per value, how many of the documents `ids` have it.
+
+        A few documents (hybrid ranking adds a handful the words missed) are looked up by id:
+        ANDing every value's bitmap costs a pass over all of them (about 4 ms at 100k)."""
+        ids = list(ids)
+        facets = list(facets)
         if not ids or not facets:
             return {}
-        bits = bitmaps.from_ids(list(ids))
+        if len(ids) <= FEW_FACET_IDS:
+            counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    "SELECT facet, value, COUNT(*) FROM search_facet"
+                    f" WHERE document_id IN ({', '.join(['%s'] * len(ids))})"
+                    f" AND facet IN ({', '.join(['%s'] * len(facets))}) GROUP BY facet, value",
+                    [*ids, *facets],
+                )
+                for facet, value, count in cursor.fetchall():
+                    counts[facet][value] = int(count)
+            return counts
+        bits = bitmaps.from_ids(ids)
         sets = CACHE.load(self.conn, list(facets))
         return {
             facet: {v: n for v, b in values.items() if (n := (b & bits).bit_count())}

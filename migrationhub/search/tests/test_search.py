@@ -581,3 +581,31 @@ def test_the_facet_bitsets_can_be_rebuilt_from_the_rows():
     result = search("diaspora", kinds=["organisation"], facets=["objective"])
     assert result.total == 1
     assert result.facets["objective"] == [("19", 1), ("20", 1)]
+
+
+@pytest.mark.django_db
+def test_facet_counts_of_a_few_documents_equal_the_bitmaps_counts(monkeypatch):
+    from django.db import connection
+
+    from migrationhub.search.backends import base
+    from migrationhub.search.selectors import backend_for
+
+    docs = [
+        index("One", facets={"country": ["KEN", "GHA"], "objective": ["5"]}),
+        index("Two", facets={"country": ["KEN"], "objective": ["6"]}),
+        index("Three", facets={"country": ["MEX"]}),
+        index("Four", facets={"objective": ["5"]}),
+    ]
+    ids = [docs[0].pk, docs[1].pk, docs[3].pk]
+    backend = backend_for(connection)
+    by_id = backend.facet_counts_of(["country", "objective"], ids)
+    monkeypatch.setattr(base, "FEW_FACET_IDS", 0)  # the bitmaps' path
+    by_bitmaps = backend.facet_counts_of(["country", "objective"], ids)
+    assert (
+        by_id
+        == by_bitmaps
+        == {
+            "country": {"KEN": 2, "GHA": 1},
+            "objective": {"5": 2, "6": 1},
+        }
+    )
