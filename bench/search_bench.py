@@ -1,7 +1,7 @@
 """Search latency at 10k and 100k practices, on SQLite and PostgreSQL, beside its references.
 
     .venv/bin/python bench/search_bench.py [--sizes 10000,100000] [--backends sqlite,postgres]
-                                           [--repeat 2] [--no-http]
+                                           [--repeat 2] [--no-http] [--cache db|redis]
                                            [--keep --workdir DIR, then --reuse --workdir DIR]
 
 --keep leaves the databases (SQLite files in --workdir, the PostgreSQL database) so that --reuse
@@ -30,7 +30,9 @@ Measured, in-process (one Django process per database):
   its query embedding (the production model) and the exact nearest-vector search alone; the
   stored vectors are synthetic unit vectors of the model's shape (512 float32 per document),
   written after the load (no vector is computed while loading);
-Over HTTP (gunicorn, 1 sync worker, production settings on loopback):
+Over HTTP (gunicorn, 1 sync worker, production settings on loopback; its shared cache, where the
+API's per-address throttle counts, the database table, or with --cache redis Redis, as a
+deployment has it):
 - `GET /api/v1/practices/?q=…` (9 facets, 20 full practices) and
   `GET /bench/search?q=…&facets=objective,country,level` (search_bench_urls.py);
 References, on the same data in the same run (TARGETS.md):
@@ -80,6 +82,7 @@ EVALUATIONS = SHARED_DATA / "practices" / "iom_evaluations_export_2025-11-13.csv
 GLOSSARY = SHARED_DATA / "gcm" / "iom_migration_glossary.json"
 GCM_ACTIONS = REPO_DIR / "migrationhub" / "data" / "reference" / "gcm_actions.csv"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/mh_bench"
+REDIS = "redis://127.0.0.1:6379/15"
 SEED = 20261125
 N_QUERIES = 50
 THREE_FACETS = ("objective", "country", "level")
@@ -734,6 +737,11 @@ def worker(args) -> None:
         env["MIGRATIONHUB_API_ANON_RATE"] = "1000000/m"  # the bench is one client
         # Renders are measured, not the page cache (ADR 0005) answering the timed repeats.
         env["MIGRATIONHUB_PAGE_CACHE"] = "false"
+        if args.cache == "redis":  # the shared cache a deployment has (the throttle's counters)
+            env["REDIS_URL"] = os.environ.get("REDIS_URL", REDIS)
+            subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=True)
+        else:
+            env.pop("REDIS_URL", None)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = [
@@ -847,6 +855,7 @@ def run_one(backend: str, size: int, args, tmp: Path) -> dict:
         command.append("--worker-http")
     if args.reuse:
         command.append("--reuse")
+    command += ["--cache", args.cache]
     try:
         subprocess.run(command, env=env, check=True)
         return json.loads(out.read_text())
@@ -942,6 +951,13 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--no-http", dest="http", action="store_false")
+    parser.add_argument(
+        "--cache",
+        choices=["db", "redis"],
+        default="db",
+        help="the HTTP server's shared cache: the database table (default) or Redis (REDIS_URL,"
+        " default redis://127.0.0.1:6379/15, flushed first)",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases (and --workdir) for --reuse"
     )

@@ -61,6 +61,11 @@ class FacetBitmap(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["facet", "value"], name="unique_search_facet_bitmap")
         ]
+        # Every search checks its facets' versions: answered from this index alone, without
+        # reading past each row's bitset (on SQLite, its overflow pages) to the version.
+        indexes = [
+            models.Index(fields=["facet", "value", "version"], name="search_bitmap_versions")
+        ]
 
 
 class Term(models.Model):
