@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Manager, Model, Q, QuerySet
+from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -437,20 +438,51 @@ def _attach_many(objects: Sequence[Model], fields: list[str]) -> None:
     for position, (name, model) in enumerate(zip(fields, models, strict=True)):
         keys = {pk for (p, _s), pks in found.items() if p == position for pk in pks}
         rows, order = _rows_with(model, keys)  # type: ignore[arg-type]
+        prefetched = _prefetcher(objects[0], name)
         for obj in objects:
             targets = found.get((position, obj.pk), ())
             values = [rows[pk] for pk in sorted(targets, key=order.__getitem__)]
-            _set_prefetched(obj, name, values)
+            prefetched(obj, values)
 
 
-def _set_prefetched(obj: Model, name: str, values: list[Any]) -> None:
-    """What Django's prefetch leaves on an object: `obj.<name>.all()` answers `values`."""
-    cache_ = obj.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache_.pop(name, None)
-    qs = getattr(obj, name).get_queryset()
-    qs._result_cache = values
-    qs._prefetch_done = True
-    cache_[name] = qs
+def _prefetcher(sample: Model, name: str) -> Callable[[Model, list[Any]], None]:
+    """What Django's prefetch leaves on an object of `sample`'s model, for its many-to-many
+    relation `name`: `obj.<name>.all()` answers the values given, and a further filter on it
+    queries the relation of that object.
+
+    Django builds that queryset through a related manager and a cloned, filtered queryset per
+    object (about 70 µs; 140 of them for a page of 20 practices with seven vocabularies). When
+    the related model's manager builds its querysets plainly, the same queryset is made
+    directly, its filter on the object deferred as Django defers it (applied only if the query
+    is ever needed)."""
+    manager = getattr(sample, name)
+    plain = type(manager.model._default_manager).get_queryset is BaseManager.get_queryset
+    if not plain or manager._db:
+
+        def through_manager(obj: Model, values: list[Any]) -> None:
+            cache_ = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache_.pop(name, None)
+            qs = getattr(obj, name).get_queryset()
+            qs._result_cache = values
+            qs._prefetch_done = True
+            cache_[name] = qs
+
+        return through_manager
+    model, queryset_class = manager.model, manager._queryset_class
+    keys = [
+        (f"{manager.query_field_name}__{target.name}", target.attname)
+        for _source, target in manager.source_field.related_fields
+    ]
+
+    def directly(obj: Model, values: list[Any]) -> None:
+        qs = queryset_class(model=model, hints={"instance": obj})
+        qs._query.filter_is_sticky = True  # as `_next_is_sticky()` leaves the filtered clone
+        qs._deferred_filter = (False, (), {key: getattr(obj, attname) for key, attname in keys})
+        qs._result_cache = values
+        qs._prefetch_done = True
+        obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
+
+    return directly
 
 
 class ReferenceQuerySet(QuerySet[M]):

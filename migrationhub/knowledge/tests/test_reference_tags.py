@@ -98,8 +98,17 @@ def test_relations_with_text_keys_beside_numeric_ones(reference):
 
 
 def test_a_filter_on_an_attached_relation_still_asks_the_database(practices):
-    practice = with_reference(Practice.objects.filter(pk=practices[0].pk), "countries").get()
+    ids = [p.pk for p in practices]
+    found = with_reference(Practice.objects.filter(pk__in=ids), "countries").in_bulk()
+    practice, other = found[practices[0].pk], found[practices[2].pk]
     assert [c.iso3 for c in practice.countries.filter(iso3="NPL")] == ["NPL"]
+    # each object's relation is its own: another practice's country is not in it
+    assert not practice.countries.filter(iso3="MEX").exists()
+    assert [c.iso3 for c in other.countries.filter(iso3__in=["MEX", "NPL"])] == ["MEX"]
+    assert [c.iso3 for c in practice.countries.order_by("-iso3")] == ["PHL", "NPL", "BGD"]
+    assert practice.countries.count() == 3 and other.countries.exclude(iso3="MEX").count() == 0
+    # a filter across the relation again (sticky, as Django's own prefetch leaves it)
+    assert practice.countries.filter(practices__pk=practices[0].pk).count() == 3
 
 
 def test_the_copy_is_read_again_when_the_reference_data_are_loaded_again(reference):
