@@ -5,8 +5,10 @@ quarter of the practice list's render (ADR 0005). The markup is the one `search/
 had: values after the eighth fold under "More", open when a folded value is chosen.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -21,21 +23,23 @@ VALUE = (
 
 
 def _values(facet: FacetView, values: list) -> SafeString:
-    return format_html_join(
-        "",
-        VALUE,
-        (
-            (
-                facet.name,
-                v.value,
-                facet.name,
-                v.value,
+    """Every name, value and label escaped as text (`html.escape`, what Django's `escape`
+    calls): `format_html_join` put each of the seven through `conditional_escape`'s lazy-string
+    checks, some 2,400 calls and a third of the practice list's template time."""
+    name = escape(facet.name)
+    return mark_safe(  # noqa: S308 - every part escaped here
+        "".join(
+            VALUE.format(
+                name,
+                value := escape(str(v.value)),
+                name,
+                value,
                 " checked" if v.selected else "",
-                v.label,
-                v.count,
+                escape(str(v.label)),
+                int(v.count),
             )
             for v in values
-        ),
+        )
     )
 
 

@@ -609,3 +609,17 @@ def test_facet_counts_of_a_few_documents_equal_the_bitmaps_counts(monkeypatch):
             "objective": {"5": 2, "6": 1},
         }
     )
+
+
+def test_facet_checkboxes_escape_every_value_and_label():
+    from migrationhub.search.faceted import FOLD_AFTER, FacetValue, FacetView
+    from migrationhub.search.templatetags.facets import facet_values
+
+    hostile = FacetValue('"><script>x</script>', "<b>Côte d'Ivoire</b> & co", 3, True)
+    values = [hostile] + [FacetValue(f"v{i}", f"V{i}", 1, False) for i in range(FOLD_AFTER)]
+    html = facet_values(FacetView("country", "Country", values))
+    assert "<script>" not in html and "<b>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" checked>' in html
+    assert "<span>&lt;b&gt;Côte d&#x27;Ivoire&lt;/b&gt; &amp; co</span>" in html
+    assert 'id="facet-country-v0" name="country" value="v0">' in html
+    assert html.count("<label>") == FOLD_AFTER + 1 and "<details><summary>" in html
