@@ -169,22 +169,9 @@ def hybrid(
     pending = _EMBEDDING.submit(
         _vector_side, model, index, f"{parsed.text}\n{bridged}".strip(), allowed
     )
-    lexical = backend.search(
-        parsed,
-        kinds=kinds,
-        filters=filters,
-        facets=facets,
-        match=match,
-        limit=RRF_DEPTH,
-        offset=0,
-        highlight=False,
-    )
-    ranked = parsed
-    if not lexical.total and bridged:
-        # The words found nothing (a foreign word, English documents): their English
-        # counterparts from the vocabularies' titles rank documents by any of them instead.
-        ranked, match = parse(bridged, "en"), "some"
-        lexical = backend.search(
+
+    def words_top(ranked: ParsedQuery, match: str | None) -> SearchResult:
+        return backend.search(
             ranked,
             kinds=kinds,
             filters=filters,
@@ -194,6 +181,14 @@ def hybrid(
             offset=0,
             highlight=False,
         )
+
+    lexical = words_top(parsed, match)
+    ranked = parsed
+    if not lexical.total and bridged:
+        # The words found nothing (a foreign word, English documents): their English
+        # counterparts from the vocabularies' titles rank documents by any of them instead.
+        ranked, match = parse(bridged, "en"), "some"
+        lexical = words_top(ranked, match)
     vector, side = pending.result()
     found: list[embedding.Neighbour]
     if isinstance(index, ann.ApproximateIndex):  # the re-ranking reads the database
