@@ -281,15 +281,25 @@ class Backend:
             return {}
         if len(ids) <= FEW_FACET_IDS:
             counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+            marks = ", ".join(["%s"] * len(ids))
+            named = [f for f in facets if f != KIND_FACET]
             with self.conn.cursor() as cursor:
-                cursor.execute(
-                    "SELECT facet, value, COUNT(*) FROM search_facet"
-                    f" WHERE document_id IN ({', '.join(['%s'] * len(ids))})"
-                    f" AND facet IN ({', '.join(['%s'] * len(facets))}) GROUP BY facet, value",
-                    [*ids, *facets],
-                )
-                for facet, value, count in cursor.fetchall():
-                    counts[facet][value] = int(count)
+                if named:
+                    cursor.execute(
+                        "SELECT facet, value, COUNT(*) FROM search_facet"
+                        f" WHERE document_id IN ({marks})"
+                        f" AND facet IN ({', '.join(['%s'] * len(named))}) GROUP BY facet, value",
+                        [*ids, *named],
+                    )
+                    for facet, value, count in cursor.fetchall():
+                        counts[facet][value] = int(count)
+                if KIND_FACET in counts:  # the kinds are the documents' own, not facet rows
+                    cursor.execute(
+                        f"SELECT kind, COUNT(*) FROM search_document WHERE id IN ({marks})"
+                        " GROUP BY kind",
+                        ids,
+                    )
+                    counts[KIND_FACET] = {kind: int(n) for kind, n in cursor.fetchall()}
             return counts
         bits = bitmaps.from_ids(ids)
         sets = CACHE.load(self.conn, list(facets))

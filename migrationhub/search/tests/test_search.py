@@ -599,8 +599,13 @@ def test_facet_counts_of_a_few_documents_equal_the_bitmaps_counts(monkeypatch):
     ids = [docs[0].pk, docs[1].pk, docs[3].pk]
     backend = backend_for(connection)
     by_id = backend.facet_counts_of(["country", "objective"], ids)
+    kinds_by_id = backend.facet_counts_of([base.KIND_FACET], ids)
     monkeypatch.setattr(base, "FEW_FACET_IDS", 0)  # the bitmaps' path
     by_bitmaps = backend.facet_counts_of(["country", "objective"], ids)
+    # the kind of record, which faceted pages count too, is the documents' own column
+    assert (
+        kinds_by_id == backend.facet_counts_of([base.KIND_FACET], ids) == {"~kind": {"practice": 3}}
+    )
     assert (
         by_id
         == by_bitmaps
