@@ -43,7 +43,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -182,11 +182,16 @@ def memo(key: Any, domains: Iterable[str], build: Callable[[], T]) -> T:
     return value
 
 
-def _read(domains: Iterable[str], *others: str) -> tuple[dict[str, str], dict[str, Any]]:
+GetMany = Callable[[Sequence[str]], dict[str, Any]]
+
+
+def _read(
+    domains: Iterable[str], *others: str, get_many: GetMany | None = None
+) -> tuple[dict[str, str], dict[str, Any]]:
     """The generations of `domains` (and of `*`) and the cache entries `others`, in one round
-    trip to the cache; missing generations are made."""
+    trip to the cache (through `get_many` when given); missing generations are made."""
     keys = {_generation_key(d): d for d in sorted({EVERYTHING, *domains})}
-    found = cache.get_many([*keys, *others])
+    found = (get_many or cache.get_many)([*keys, *others])
     for key in keys:
         if key not in found:
             # add(): when two processes make the same generation, both keep the first one's
@@ -383,16 +388,18 @@ class _Local:
 _local = _Local(LOCAL_BYTES)
 
 
-def _stored(key: str, domains: Iterable[str]) -> tuple[dict[str, str], _Entry | None]:
+def _stored(
+    key: str, domains: Iterable[str], get_many: GetMany | None = None
+) -> tuple[dict[str, str], _Entry | None]:
     """The current generations of `domains` and the entry stored under `key` if it was stored
     under them (else None). One round trip to the shared cache; a second one only when this
     process's copy of the page is retired, for an entry another process may have stored since."""
     local = _local.get(key)
     if local is None:
-        gens, found = _read(domains, key)
+        gens, found = _read(domains, key, get_many=get_many)
         entry = found[key]
     else:
-        gens = _read(domains)[0]
+        gens = _read(domains, get_many=get_many)[0]
         entry = local if local.generations == gens else cache.get(key)
     gens = _remember(gens)
     if not isinstance(entry, _Entry) or entry.generations != gens:
@@ -407,9 +414,11 @@ def _serve(
     render: Callable[[], HttpResponseBase],
     domains: Iterable[str],
     vary: tuple[str, ...],
+    get_many: GetMany | None = None,
 ) -> tuple[HttpResponseBase, bool]:
     """The page from the cache, or rendered by `render` and stored when it may be; and whether
-    it came from the cache (`render` was not called)."""
+    it came from the cache (`render` was not called). `get_many`: how to make the one read of
+    the shared cache (`cached_api` counts the client's rate with it)."""
     if request.method != "GET" or not enabled():
         return render(), False
     if is_personal(request):
@@ -419,7 +428,7 @@ def _serve(
         return response, False
     try:
         key = _key(request, vary)
-        gens, entry = _stored(key, domains)
+        gens, entry = _stored(key, domains, get_many)
     except Exception:  # the cache is down: serve the page uncached
         logger.exception("page cache: could not read")
         return render(), False
@@ -479,7 +488,10 @@ def cached_api(*domains: str) -> Callable[[Run], Run]:
     """`cached_page` for a django-ninja read operation: `@decorate_view(cached_api("practices"))`.
 
     It wraps the operation's `run`, so a stored answer skips parsing and serialising, but not the
-    operation's throttles: every answer, stored or not, counts against the client's rate.
+    operation's throttles: every answer, stored or not, counts against the client's rate. The
+    first throttle that counts the request (an anonymous client's, by address) counts it in the
+    same round trip as the page cache's read, and leaves its decision on the request for ninja's
+    own check, so no request is counted twice.
     """
 
     def decorate(run: Run) -> Run:
@@ -488,7 +500,13 @@ def cached_api(*domains: str) -> Callable[[Run], Run]:
         @functools.wraps(run)
         def wrapper(request: HttpRequest, **kw: Any) -> HttpResponseBase:
             with _one_read_per_render():
-                response, hit = _serve(request, lambda: run(request, **kw), domains, ())
+                response, hit = _serve(
+                    request,
+                    lambda: run(request, **kw),
+                    domains,
+                    (),
+                    _counting_read(operation, request),
+                )
             if hit and operation is not None:
                 throttled = operation._check_throttles(request)
                 if throttled is not None:
@@ -499,3 +517,13 @@ def cached_api(*domains: str) -> Callable[[Run], Run]:
         return wrapper
 
     return decorate
+
+
+def _counting_read(operation: Any, request: HttpRequest) -> GetMany | None:
+    """The first of the operation's throttles that can count `request` with the cache's read."""
+    for throttle in getattr(operation, "throttle_objects", ()):
+        counting = getattr(throttle, "counting_read", None)
+        read = counting(request) if counting is not None else None
+        if read is not None:
+            return cast(GetMany, read)
+    return None

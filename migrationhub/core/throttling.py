@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
+from redis.exceptions import NoScriptError
 
 # KEYS: current window, previous window. ARGV: limit, weight of the previous window, ttl.
 _SCRIPT = """
@@ -55,42 +57,81 @@ def hit(key: str, *, limit: int, period: int, now: float) -> tuple[bool, float]:
 
     Returns (allowed, seconds until a refused client is let in again).
     """
+    allowed, wait, _found = hit_and_read(key, limit=limit, period=period, now=now, keys=())
+    return allowed, wait
+
+
+def hit_and_read(
+    key: str, *, limit: int, period: int, now: float, keys: Sequence[str]
+) -> tuple[bool, float, dict[str, Any]]:
+    """`hit`, and the cache entries `keys` (`cache.get_many`'s answer) in the same round trip:
+    a stored API answer needs both, and on a busy server each round trip to Redis costs the
+    worker about as much as serving the answer (`cached_api`)."""
     window, position = divmod(now / period, 1)
     current_key, previous_key = f"{key}:{int(window)}", f"{key}:{int(window) - 1}"
     weight = 1.0 - position  # the share of the previous window still inside the sliding one
     redis = _redis_client()
     if redis is not None:
-        script = _scripts.get(id(redis))
-        if script is None:
-            script = _scripts[id(redis)] = redis.register_script(_SCRIPT)
-        allowed, current, previous = script(
-            keys=[cache.make_key(current_key), cache.make_key(previous_key)],
-            args=[limit, weight, 2 * period],
+        allowed, current, previous, found = _hit_redis(
+            redis, [current_key, previous_key], [limit, weight, 2 * period], keys
         )
-        allowed, current, previous = bool(allowed), int(current), int(previous)
     else:
-        allowed, current, previous = _hit_portable(
-            current_key, previous_key, limit=limit, weight=weight, ttl=2 * period
+        allowed, current, previous, found = _hit_portable(
+            current_key, previous_key, limit=limit, weight=weight, ttl=2 * period, keys=keys
         )
     if allowed:
-        return True, 0.0
-    return False, _wait(current, previous, limit=limit, period=period, position=position)
+        return True, 0.0, found
+    wait = _wait(current, previous, limit=limit, period=period, position=position)
+    return False, wait, found
+
+
+def _hit_redis(
+    redis: Any, counters: list[str], args: list[Any], keys: Sequence[str]
+) -> tuple[bool, int, int, dict[str, Any]]:
+    script = _scripts.get(id(redis))
+    if script is None:
+        script = _scripts[id(redis)] = redis.register_script(_SCRIPT)
+    counter_keys = [cache.make_key(k) for k in counters]
+    found: dict[str, Any] = {}
+    if not keys:
+        counted = script(keys=counter_keys, args=args)
+    else:
+        made = {cache.make_key(k): k for k in keys}
+        pipe = redis.pipeline(transaction=False)
+        pipe.evalsha(script.sha, len(counter_keys), *counter_keys, *args)
+        pipe.mget(list(made))
+        counted, values = pipe.execute(raise_on_error=False)
+        if isinstance(counted, NoScriptError):  # Redis restarted or flushed its scripts
+            counted = script(keys=counter_keys, args=args)
+        for result in (counted, values):
+            if isinstance(result, Exception):
+                raise result
+        decode = cache.client.decode  # type: ignore[attr-defined]  # django-redis's
+        found = {made[k]: decode(v) for k, v in zip(made, values, strict=True) if v is not None}
+    allowed, current, previous = counted
+    return bool(allowed), int(current), int(previous), found
 
 
 _scripts: dict[int, Any] = {}
 
 
 def _hit_portable(
-    current_key: str, previous_key: str, *, limit: int, weight: float, ttl: int
-) -> tuple[bool, int, int]:
-    counts = cache.get_many([current_key, previous_key])
-    current = int(counts.get(current_key, 0))
-    previous = int(counts.get(previous_key, 0))
+    current_key: str,
+    previous_key: str,
+    *,
+    limit: int,
+    weight: float,
+    ttl: int,
+    keys: Sequence[str],
+) -> tuple[bool, int, int, dict[str, Any]]:
+    found = cache.get_many([current_key, previous_key, *keys])
+    current = int(found.pop(current_key, 0))
+    previous = int(found.pop(previous_key, 0))
     if previous * weight + current >= limit:
-        return False, current, previous
+        return False, current, previous, found
     current += 1
     cache.set(current_key, current, ttl)
-    return True, current, previous
+    return True, current, previous, found
 
 
 def _wait(current: int, previous: int, *, limit: int, period: int, position: float) -> float:
@@ -102,6 +143,11 @@ def _wait(current: int, previous: int, *, limit: int, period: int, position: flo
     return max(1.0, math.ceil(fade * period))
 
 
+COUNTED = "_migrationhub_counted"
+"""The request attribute holding the throttles' decisions already taken for it
+(`AtomicRateMixin.counting_read`): its key -> (allowed, wait)."""
+
+
 class AtomicRateMixin(SimpleRateThrottle):
     """A ninja throttle whose counting is `hit`'s (atomic, one round trip)."""
 
@@ -109,10 +155,39 @@ class AtomicRateMixin(SimpleRateThrottle):
         self.key = self.get_cache_key(request)
         if self.key is None or self.num_requests is None or self.duration is None:
             return True
+        counted = getattr(request, COUNTED, {}).pop(self.key, None)
+        if counted is not None:  # counted with a read of the page cache: once per request
+            allowed, self._retry_after = counted
+            return allowed
         allowed, self._retry_after = hit(
             self.key, limit=self.num_requests, period=self.duration, now=time.time()
         )
         return allowed
+
+    def counting_read(
+        self, request: HttpRequest
+    ) -> Callable[[Sequence[str]], dict[str, Any]] | None:
+        """A `cache.get_many` that also counts `request` against this rate, in the same round
+        trip, and leaves the decision on the request for `allow_request`; None when this
+        throttle does not count the request (ninja's auth has not run yet: an anonymous
+        request's key is the same before and after it)."""
+        key = self.get_cache_key(request)
+        limit, period = self.num_requests, self.duration
+        if key is None or limit is None or period is None:
+            return None
+
+        def read(keys: Sequence[str]) -> dict[str, Any]:
+            allowed, wait, found = hit_and_read(
+                key, limit=limit, period=period, now=time.time(), keys=keys
+            )
+            counted = getattr(request, COUNTED, None)
+            if counted is None:
+                counted = {}
+                setattr(request, COUNTED, counted)
+            counted[key] = (allowed, wait)
+            return found
+
+        return read
 
     def wait(self) -> float | None:
         return getattr(self, "_retry_after", None)

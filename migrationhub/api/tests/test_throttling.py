@@ -31,3 +31,16 @@ def test_an_anonymous_request_is_counted_once_per_address(reference, client, mon
     statuses = [client.get("/api/v1/reference/levels").status_code for _ in range(5)]
     # then only the per-address limit counts it
     assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_a_stored_answer_counts_once_like_a_rendered_one(reference, client, monkeypatch):
+    # given a tight limit, and an answer that the page cache stores on its first request
+    throttle = next(t for t in api.throttle if isinstance(t, AnonRateThrottle))
+    monkeypatch.setattr(throttle, "num_requests", 3)
+    responses = [client.get("/api/v1/reference/objectives") for _ in range(5)]
+    # then the first (rendered) and the next two (stored) pass, each counted once, then refused
+    assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
+    assert responses[1].content == responses[0].content and "ETag" in responses[1]
+    assert responses[4].json()["code"] == "rate_limited"
+    assert int(responses[4]["Retry-After"]) > 0
+    assert "ETag" not in responses[4]

@@ -94,3 +94,69 @@ def test_a_request_costs_one_round_trip_on_redis():
         finally:
             del client.execute_command
         assert sent == ["EVALSHA"]
+
+
+def test_a_count_and_a_read_of_the_cache_share_one_round_trip_on_redis():
+    with redis_cache():
+        cache.set_many({"page": {"body": "é"}, "generation": "1.a"})
+        throttling.hit("shared", limit=5, period=60, now=100.0)  # registers the script
+        client = throttling._redis_client()
+        trips: list[str] = []
+        original_command, original_pipeline = client.execute_command, client.pipeline
+
+        def command(*args, **kwargs):
+            trips.append(args[0])
+            return original_command(*args, **kwargs)
+
+        def pipeline(*args, **kwargs):
+            pipe = original_pipeline(*args, **kwargs)
+            execute = pipe.execute
+
+            def counted(*a, **kw):
+                trips.append("pipeline of " + ",".join(c[0][0] for c in pipe.command_stack))
+                return execute(*a, **kw)
+
+            pipe.execute = counted
+            return pipe
+
+        client.execute_command, client.pipeline = command, pipeline
+        try:
+            outcomes = [
+                throttling.hit_and_read(
+                    "shared", limit=5, period=60, now=100.0, keys=["page", "generation", "gone"]
+                )
+                for _ in range(5)
+            ]
+        finally:
+            del client.execute_command, client.pipeline
+        # then each call was one pipelined round trip: the count and the entries, decoded
+        assert trips == ["pipeline of EVALSHA,MGET"] * 5
+        assert outcomes[0][2] == {"page": {"body": "é"}, "generation": "1.a"}
+        # and the count is the one `hit` keeps: 1 before, 4 more allowed, then refused
+        assert [allowed for allowed, _wait, _found in outcomes] == [True] * 4 + [False]
+        assert outcomes[-1][2] == outcomes[0][2]
+
+
+def test_a_count_survives_redis_forgetting_its_script():
+    with redis_cache():
+        throttling.hit("forgot", limit=5, period=60, now=100.0)  # registers the script
+        throttling._redis_client().script_flush()
+        cache.set("page", "stored")
+        allowed, _wait, found = throttling.hit_and_read(
+            "forgot", limit=5, period=60, now=100.0, keys=["page"]
+        )
+        assert allowed and found == {"page": "stored"}
+        assert throttling.hit("forgot", limit=2, period=60, now=100.0)[0] is False  # 2 counted
+
+
+def test_a_count_and_a_read_on_any_other_cache(shared_cache):
+    cache.set("entry", [1, 2])
+    outcomes = [
+        throttling.hit_and_read("other", limit=2, period=60, now=6000.0, keys=["entry", "none"])
+        for _ in range(3)
+    ]
+    assert [(allowed, found) for allowed, _wait, found in outcomes] == [
+        (True, {"entry": [1, 2]}),
+        (True, {"entry": [1, 2]}),
+        (False, {"entry": [1, 2]}),
+    ]
