@@ -286,15 +286,18 @@ def evidence_queryset() -> QuerySet[Evidence]:
     return with_reference(Evidence.objects, "countries", "language").prefetch_related(
         Prefetch(
             "tags",
-            queryset=EvidenceObjective.objects.select_related("objective", "confirmed_by"),
+            queryset=with_reference(EvidenceObjective.objects, "objective").select_related(
+                "confirmed_by"
+            ),
         ),
     )
 
 
 def evidence_summary_queryset() -> QuerySet[Evidence]:
-    """What lists show: title, year, countries, objectives (with their status)."""
+    """What lists show: title, year, countries, objectives (with their status). The tags'
+    objectives come from the process's copy of the vocabulary, not a join."""
     return with_reference(Evidence.objects, "countries", "language").prefetch_related(
-        Prefetch("tags", queryset=EvidenceObjective.objects.select_related("objective"))
+        Prefetch("tags", queryset=with_reference(EvidenceObjective.objects, "objective"))
     )
 
 

@@ -61,6 +61,7 @@ def ts_term(term: str, prefix: bool) -> str:
 
 class PostgresBackend(Backend):
     prefix_terms_add = True  # ts_rank adds up the lexemes a prefix item matches
+    score_rounds = True  # ts_rank of each candidate's tsvector: ~11 µs a candidate at 100k
 
     def install(self) -> None:
         with self.conn.cursor() as cursor:
