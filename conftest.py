@@ -11,6 +11,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _vector_thread_connections(django_db_setup):
+    """Hybrid search re-ranks on its vector thread's own connection outside transactions; it
+    is closed before the test database is dropped."""
+    yield
+    from migrationhub.search.selectors import close_vector_connections
+
+    close_vector_connections()
+
+
 @pytest.fixture
 def reference(db):
     """Reference data, reloaded if a transactional test flushed it."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
-from django.db import connection
+from django.db import close_old_connections, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils import translation
 
@@ -125,13 +126,35 @@ def _vector_side(
     index: embedding.VectorIndex | ann.ApproximateIndex,
     text: str,
     allowed: int,
+    rerank: bool,
 ) -> tuple[np.ndarray, list[int] | list[embedding.Neighbour]]:
-    """What hybrid ranking needs of the vectors that reads no database, for the other thread:
-    the query's vector, and its nearest (exact index) or the graph's candidates (approximate)."""
+    """What hybrid ranking needs of the vectors, for the other thread: the query's vector, and
+    its nearest (exact index) or the graph's candidates (approximate), re-ranked here when
+    `rerank`: their stored vectors read on this thread's own database connection while the
+    request's ranks the words (the database works on another core meanwhile)."""
     vector = query_vector(model, text)
-    if isinstance(index, ann.ApproximateIndex):
-        return vector, index.candidates(vector, RRF_DEPTH, allowed=allowed)
-    return vector, index.nearest(vector, RRF_DEPTH, allowed=allowed)
+    if not isinstance(index, ann.ApproximateIndex):
+        return vector, index.nearest(vector, RRF_DEPTH, allowed=allowed)
+    candidates = index.candidates(vector, RRF_DEPTH, allowed=allowed)
+    if not rerank:
+        return vector, candidates
+    close_old_connections()  # this thread's connection: replaced when broken or too old
+    return vector, index.rerank(vector, candidates, RRF_DEPTH, allowed)
+
+
+def close_vector_connections() -> None:
+    """Close the vector thread's database connections (it keeps them between searches): before
+    the database goes away, as a test run's does."""
+    _EMBEDDING.submit(connections.close_all).result()
+
+
+def _reads_apart(conn: BaseDatabaseWrapper) -> bool:
+    """Whether another connection reads what the request's does: not inside a transaction
+    (whose uncommitted writes only its own connection sees, as in tests), not an in-memory
+    database (another connection's is another database)."""
+    if conn.in_atomic_block:
+        return False
+    return not (conn.vendor == "sqlite" and conn.is_in_memory_db())  # type: ignore[attr-defined]
 
 
 def _normal(text: str) -> str:
@@ -166,8 +189,10 @@ def hybrid(
     # model spends most of its time in numpy and the database in C, both without the GIL.
     bridged = bridge.expansion(parsed.text, interface)
     allowed = backend.scope(kinds, filters)
+    approximate = isinstance(index, ann.ApproximateIndex)
+    rerank_apart = approximate and _reads_apart(connection)
     pending = _EMBEDDING.submit(
-        _vector_side, model, index, f"{parsed.text}\n{bridged}".strip(), allowed
+        _vector_side, model, index, f"{parsed.text}\n{bridged}".strip(), allowed, rerank_apart
     )
 
     def words_top(ranked: ParsedQuery, match: str | None) -> SearchResult:
@@ -191,8 +216,10 @@ def hybrid(
         lexical = words_top(ranked, match)
     vector, side = pending.result()
     found: list[embedding.Neighbour]
-    if isinstance(index, ann.ApproximateIndex):  # the re-ranking reads the database
-        found = index.rerank(vector, cast(list[int], side), RRF_DEPTH, allowed)
+    if approximate and not rerank_apart:  # the re-ranking reads the request's database
+        found = cast(ann.ApproximateIndex, index).rerank(
+            vector, cast(list[int], side), RRF_DEPTH, allowed
+        )
     else:
         found = cast(list[embedding.Neighbour], side)
     nearest = []

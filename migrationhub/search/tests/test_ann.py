@@ -4,6 +4,7 @@ database side builds it past `MIGRATIONHUB_ANN_MIN`, every process maps the stor
 hybrid search through it ranks as through the exact index."""
 
 import itertools
+import threading
 
 import numpy as np
 import pytest
@@ -218,3 +219,43 @@ def test_the_cli_builds_the_graph(small_threshold):
     VectorGraph.objects.all().delete()
     call_command("search_vectors", "--graph")
     assert VectorGraph.objects.get().vectors == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_candidates_are_reranked_alike_on_the_vector_thread(small_threshold, monkeypatch):
+    from migrationhub.search import selectors
+
+    rng = np.random.default_rng(9)
+    for i in range(45):
+        words = " ".join(rng.choice(WORDS, 3, replace=False))
+        services.document_upsert(
+            kind="practice", object_id=next(_ids), title=words.capitalize(), body=words
+        )
+    assert isinstance(vectors.index(vectors.embedder()), ann.ApproximateIndex)
+    threads: list[str] = []
+    rerank = ann.ApproximateIndex.rerank
+
+    def recording(self, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return rerank(self, *args, **kwargs)
+
+    monkeypatch.setattr(ann.ApproximateIndex, "rerank", recording)
+    for text in ("labour migration", "children education", "climate data"):
+        answers = []
+        for apart in (False, True):
+            monkeypatch.setattr(selectors, "_reads_apart", lambda conn, apart=apart: apart)
+            result = search(text, semantic=True, limit=10)
+            answers.append([(h.document_id, round(h.score, 6)) for h in result.hits])
+        # then the same ranking, re-ranked in the request's thread, then on the vector thread
+        assert answers[0] == answers[1] and answers[0]
+    assert threads[0] == threading.current_thread().name
+    assert threads[1].startswith("query-vector")
+
+
+def test_a_request_inside_a_transaction_reranks_on_its_own_connection(db):
+    from django.db import connection
+
+    from migrationhub.search.selectors import _reads_apart
+
+    # a test's transaction (or any atomic block): another connection would not see its writes
+    assert connection.in_atomic_block and not _reads_apart(connection)
