@@ -226,7 +226,7 @@ def test_the_candidates_are_reranked_alike_on_the_vector_thread(small_threshold,
     from migrationhub.search import selectors
 
     rng = np.random.default_rng(9)
-    for i in range(45):
+    for _ in range(45):
         words = " ".join(rng.choice(WORDS, 3, replace=False))
         services.document_upsert(
             kind="practice", object_id=next(_ids), title=words.capitalize(), body=words
