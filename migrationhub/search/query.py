@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import unicodedata
 from dataclasses import dataclass, field
+from typing import cast
 
 from . import analysis
 
@@ -91,11 +92,21 @@ class Marker:
             key = self._keys[word] = term if matched else ""
         return key
 
+    def keys(self, spans: list[analysis.Span]) -> list[str]:
+        """`key` of each span: the words seen before answered from the memo in one pass (a
+        snippet looks up every word of a document's text)."""
+        known = self._keys
+        keys = [known.get(s[2]) for s in spans]
+        for i, key in enumerate(keys):
+            if key is None:
+                keys[i] = self.key(spans[i])
+        return cast(list[str], keys)
+
     def highlight(self, text: str) -> str:
         """`text` (NFC) with its matches wrapped in markers."""
         text = unicodedata.normalize("NFC", text or "")
         spans = analysis.spans(text)
-        return _mark(text, spans, [bool(self.key(s)) for s in spans], 0, len(text))
+        return _mark(text, spans, [bool(k) for k in self.keys(spans)], 0, len(text))
 
     def snippet(self, text: str, words: int = SNIPPET_WORDS) -> str:
         """About `words` words of `text` around its densest matches (its start when none),
@@ -104,16 +115,18 @@ class Marker:
         spans = analysis.spans(text)
         if not spans:
             return text[:240]
-        keys = [self.key(s) for s in spans]
+        keys = self.keys(spans)
         hits = [bool(k) for k in keys]
         first = 0
         matched = [i for i, k in enumerate(keys) if k]
         if matched:
-            best = -1
+            best, most = -1, len({keys[i] for i in matched})
             for i in matched:
                 distinct = len({k for k in keys[i : i + words] if k})
                 if distinct > best:
                     best, first = distinct, i
+                    if best == most:  # no later window can hold more of the query's words
+                        break
             first = max(0, first - 3)
             # Start a sentence rather than mid-phrase when one begins just before the match.
             for j in range(first, max(0, first - 8), -1):
