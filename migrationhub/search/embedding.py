@@ -163,15 +163,19 @@ class VectorIndex:
         return mask
 
 
-def reciprocal_rank_fusion(*rankings: Sequence[int], k: int = 60) -> list[int]:
+def reciprocal_rank_fusion(
+    *rankings: Sequence[int], k: int = 60, weights: Sequence[float] | None = None
+) -> list[int]:
     """One ranking from several (Cormack et al., 2009): each document scores the sum over the
-    rankings of 1 / (k + rank), rank from 1; ties keep the first ranking's order."""
+    rankings of weight / (k + rank), rank from 1, weight 1 unless `weights` says; ties keep the
+    first ranking's order."""
     scores: dict[int, float] = {}
     first_seen: dict[int, int] = {}
     position = 0
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        weight = weights[n] if weights is not None else 1.0
         for rank, document in enumerate(ranking, start=1):
-            scores[document] = scores.get(document, 0.0) + 1.0 / (k + rank)
+            scores[document] = scores.get(document, 0.0) + weight / (k + rank)
             if document not in first_seen:
                 first_seen[document] = position
                 position += 1

@@ -75,6 +75,13 @@ def test_reciprocal_rank_fusion_rewards_agreement():
     assert embedding.reciprocal_rank_fusion([], [5, 6]) == [5, 6]
 
 
+def test_a_weaker_ranking_counts_for_less_in_the_fusion():
+    # equal weights: the first ranking's first document wins the tie-free race
+    assert embedding.reciprocal_rank_fusion([1, 2], [2, 1])[0] == 1
+    # half weight on the words: the vectors' order wins
+    assert embedding.reciprocal_rank_fusion([1, 2], [2, 1], weights=(0.5, 1.0)) == [2, 1]
+
+
 def test_vectors_round_trip_as_bytes():
     vector = embedding.HashingEmbedder().embed(["remittances"])[0]
     assert np.array_equal(embedding.from_bytes(embedding.to_bytes(vector), 64), vector)
