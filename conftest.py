@@ -9,13 +9,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_reference()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _vector_thread_connections(django_db_setup):
-    """Hybrid search re-ranks on its vector thread's own connection outside transactions; it
-    is closed before the test database is dropped."""
     yield
+    # Hybrid search re-ranks on its vector thread's own connection outside transactions: closed
+    # here, before the test database is dropped.
     from migrationhub.search.selectors import close_vector_connections
 
     close_vector_connections()

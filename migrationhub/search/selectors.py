@@ -20,6 +20,7 @@ from django.utils import translation
 
 from . import analysis, ann, bridge, embedding, vectors
 from .backends import SearchResult, backend_for
+from .backends.base import SOME
 from .query import ParsedQuery, closest, parse
 
 SUGGESTIONS = 3  # spelling suggestions offered for a query that found nothing
@@ -240,7 +241,7 @@ def hybrid(
     lexical_ids = [h.document_id for h in lexical.hits]
     # Words that matched only in part, or only through their English counterparts, are weaker
     # evidence than the query's own words all found: their ranking counts for less.
-    weak = lexical.match == "some" or ranked is not parsed
+    weak = lexical.match == SOME or ranked is not parsed
     head = embedding.reciprocal_rank_fusion(
         lexical_ids,
         [n.document_id for n in nearest],

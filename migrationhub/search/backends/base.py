@@ -385,6 +385,8 @@ class Backend:
             chosen |= bitmaps.from_ids(bitmaps.descending(matched & ~chosen, 0, RANK_ALL))
         ids = bitmaps.descending(chosen)
         wanted = max(PRERANK, 5 * needed)
+        if len(ids) <= wanted and (not self.score_rounds or len(ids) <= SCORE_FIRST):
+            return ids, [math.inf] * len(ids)  # all scored at once: no bound needed
         weights = [self.weight(found.documents, df) for df in self.document_frequencies(parsed)]
         candidates = np.asarray(ids, dtype=np.int64)
         bound = np.zeros(len(candidates))
