@@ -19,6 +19,7 @@ from migrationhub.search.selectors import index_terms, search, similar_documents
 from migrationhub.taxonomy.selectors import (
     area_list,
     objective_list,
+    objective_numbers,
     principle_list,
     with_reference,
 )
@@ -356,30 +357,75 @@ def objective_pks() -> dict[int, int]:
 
 EVIDENCE_KIND_LABELS = {KIND: _("Practices"), EVIDENCE_KIND: _("Evaluations (evidence)")}
 
+
+def practice_results(ids: list[int]) -> dict[int, Practice]:
+    """Practices by id with only what a search result shows of them
+    (knowledge/templatetags/library.py): no long texts, one of their vocabularies."""
+    return (
+        with_reference(Practice.objects, "objectives", "language")
+        .select_related("organisation")
+        .only(
+            "slug",
+            "title",
+            "language",
+            "status",
+            "last_verified_at",
+            "period_start",
+            "period_end",
+            "organisation__name",
+            "organisation__names",
+        )
+        .in_bulk(ids)
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    """An evaluation as a search result shows it: the row's title, year, language and
+    countries, and its GCM objectives as (number, confirmed by a curator), in number order."""
+
+    evidence: Evidence
+    objectives: list[tuple[int, bool]]
+
+
+def evidence_results(ids: list[int]) -> dict[int, EvidenceResult]:
+    """Evaluations by id as their search results show them. Their tags are read as values:
+    the rows' fifteen other columns (eight JSON to decode) and a model instance per tag through
+    Django's prefetching were half of loading a page of results."""
+    found = (
+        with_reference(Evidence.objects, "countries", "language")
+        .only("slug", "title", "year", "language")
+        .in_bulk(ids)
+    )
+    numbers = objective_numbers()
+    tags: dict[int, list[tuple[int, bool]]] = {pk: [] for pk in found}
+    for evidence, objective, status in (
+        EvidenceObjective.objects.filter(evidence_id__in=list(found))
+        .order_by()  # sorted below: the model's order by number joins the objectives
+        .values_list("evidence_id", "objective_id", "status")
+    ):
+        tags[evidence].append((numbers[objective], status == EvidenceObjective.CONFIRMED))
+    return {pk: EvidenceResult(e, sorted(tags[pk])) for pk, e in found.items()}
+
+
 LIBRARY_SEARCH = FacetedSearch(
     kind=KIND,
-    more_kinds={EVIDENCE_KIND: lambda ids: evidence_summary_queryset().in_bulk(ids)},
+    more_kinds={EVIDENCE_KIND: evidence_results},
     facets=(
         Facet("kind", _("Kind"), labels=EVIDENCE_KIND_LABELS, index=KIND_FACET),
         *PRACTICE_SEARCH.facets,
     ),
-    load=lambda ids: practice_summary_queryset().in_bulk(ids),
+    load=practice_results,
     semantic=True,
 )
 
 
 def library_search(
-    query: str | None,
-    filters: dict[str, list[str]],
-    *,
-    page: int = 1,
-    page_size: int = 20,
-    tags: tuple[str, ...] = TAG_FIELDS,
+    query: str | None, filters: dict[str, list[str]], *, page: int = 1, page_size: int = 20
 ) -> FacetedResult:
     """Published practices and evaluations matching `query` and `filters` (the practice page:
-    its `kind` facet tells them apart), ranked together."""
-    load = None if tags == TAG_FIELDS else practice_summary_queryset(tags).in_bulk
-    return LIBRARY_SEARCH.run(query, filters, page=page, page_size=page_size, load=load)
+    its `kind` facet tells them apart), ranked together, loaded as their results show them."""
+    return LIBRARY_SEARCH.run(query, filters, page=page, page_size=page_size)
 
 
 EVIDENCE_SEARCH = FacetedSearch(

@@ -46,7 +46,6 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         filters,
         page=page_number(request.GET),
         page_size=PAGE_SIZE,
-        tags=("objectives",),  # what the results show (knowledge/_results.html)
     )
     context = {"result": result, "querystring": querystring_without_page(request.GET)}
     # htmx swaps the filters and the results together, so the filters' counts follow the search.

@@ -194,7 +194,7 @@ def hybrid(
     # The query's vector is computed on another thread while the database ranks the words: the
     # model spends most of its time in numpy and the database in C, both without the GIL.
     bridged = bridge.expansion(parsed.text, interface)
-    allowed = backend.scope(kinds, filters)
+    allowed = backend.scope(kinds, filters, facets)
     approximate = isinstance(index, ann.ApproximateIndex)
     rerank_apart = approximate and _reads_apart(connection)
     pending = _EMBEDDING.submit(
@@ -248,9 +248,10 @@ def hybrid(
         weights=(WEAK_WORDS if weak else 1.0, 1.0),
     )
     head = head[:RRF_DEPTH]
-    titles = _titles(head)
+    # Read once: their titles put an exact title first, the page's are highlighted.
+    documents = backend.documents(head)
     wanted = _normal(parsed.text)
-    head.sort(key=lambda d: _normal(titles.get(d, "")) != wanted)  # stable: exact titles first
+    head.sort(key=lambda d: d not in documents or _normal(documents[d][3]) != wanted)  # stable
     # Documents the lexical search did not match at all (one past its top may be a match).
     extra = [d for d in head if not (lexical.matched >> d) & 1]
     total = lexical.total + len(extra)
@@ -274,7 +275,7 @@ def hybrid(
         ).hits
         following = [h.document_id for h in rest if h.document_id not in shown]
         page_ids += following[skip : skip + limit - len(page_ids)]
-    hits = backend.highlight(ranked, [(d, similarity.get(d, 0.0)) for d in page_ids])
+    hits = backend.highlight(ranked, [(d, similarity.get(d, 0.0)) for d in page_ids], documents)
     return SearchResult(
         hits=hits,
         total=total,
@@ -286,17 +287,6 @@ def hybrid(
         all_words=lexical.all_words,
         words=lexical.words,
     )
-
-
-def _titles(ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, title FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
-        )
-        return {int(pk): title for pk, title in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

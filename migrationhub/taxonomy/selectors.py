@@ -121,6 +121,12 @@ def objective_list() -> QuerySet[Objective]:
     return Objective.objects.all()
 
 
+def objective_numbers() -> dict[int, int]:
+    """Each GCM objective's number by primary key, from this process's copy of the reference
+    rows (to show an objective named by its key without a join)."""
+    return {pk: o.number for pk, o in reference_rows(Objective).items()}
+
+
 def objective_get(number: int) -> Objective | None:
     """The objective with its actions, from this process's copy of the reference rows (shared:
     not to be changed)."""

@@ -3,6 +3,7 @@ their curation, search beside practices, sections, open data, the pages."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from migrationhub.core.models import AuditEvent
 from migrationhub.knowledge import selectors, services
 from migrationhub.knowledge.importers import EvidenceReader, evidence_rows, split_listed
 from migrationhub.knowledge.models import Evidence, EvidenceObjective
+from migrationhub.taxonomy.models import Objective
 from migrationhub.taxonomy.selectors import country_labels
 
 from .factories import make_published
@@ -202,3 +204,36 @@ def test_open_data_has_no_author(reference):
     header = next(csv.reader(io.StringIO(text)))
     assert "author" not in {h.lower() for h in header}
     assert "title" in header and "objectives_suggested" in header
+
+
+def test_search_results_show_each_kind_as_its_card(reference, client, settings):
+    """The results list (knowledge/templatetags/library.py): an evaluation's objectives say
+    which are only suggested, its countries are named; a practice's owner is escaped."""
+    settings.MIGRATIONHUB_PAGE_CACHE = False
+    evidence, _ = _import()
+    EvidenceObjective.objects.filter(evidence=evidence).delete()
+    curator = make_admin()
+    services.evidence_objective_add(actor=curator, evidence=evidence, objective=6)
+    EvidenceObjective.objects.create(
+        evidence=evidence,
+        objective=Objective.objects.get(number=2),
+        status=EvidenceObjective.SUGGESTED,
+        confidence=0.5,
+    )
+    make_published(title="Recruitment code <b>for</b> employers", period_start=2019)
+    # when
+    body = client.get("/practices/?q=recruitment").content.decode()
+    # then: the objectives in number order, the suggested one marked
+    card = body[body.index('<li class="result-evidence">') :]
+    card = card[: card.index("</li>\n  </li>") if "</li>\n  </li>" in card else None]
+    tags = card[card.index('<ul class="tags"') : card.index("</ul>")]
+    assert tags.index("Objective 2") < tags.index("Objective 6")
+    assert 'Objective 2 <span class="meta">(suggested)</span>' in tags
+    assert "Objective 6</li>" in tags
+    assert "Philippines, Nepal" in card or "Nepal, Philippines" in card
+    assert f'href="/practices/evidence/{evidence.slug}/"' in card
+    # the practice: escaped, verified when published, its period
+    assert "<b>for</b>" not in body and "&lt;b&gt;for&lt;/b&gt;" in body
+    assert re.search(
+        r"Last verified \d{4}-\d\d-\d\d · <bdi>Organisation \d+</bdi> · 2019</p>", body
+    )

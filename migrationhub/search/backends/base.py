@@ -155,6 +155,19 @@ class Backend:
 
     def __init__(self, conn):
         self.conn = conn
+        # The facet bitsets this backend has read. A backend serves one search (`backend_for`):
+        # its steps (hybrid's scope of the vectors, the ranking, the counts of the documents
+        # hybrid adds) check the facets' versions once, not each time.
+        self._sets: dict[str, dict[str, int]] = {}
+
+    def sets(self, facets) -> dict[str, dict[str, int]]:
+        """{facet: {value: bitset}} for `facets`: as this backend first read them, the others
+        from the cache as of the database's current versions (`BitmapCache.load`)."""
+        facets = list(dict.fromkeys(facets))
+        missing = [f for f in facets if f not in self._sets]
+        if missing:
+            self._sets.update(CACHE.load(self.conn, missing))
+        return {f: self._sets[f] for f in facets}
 
     # -- schema ---------------------------------------------------------------------------
     def install(self) -> None:
@@ -210,7 +223,7 @@ class Backend:
             for facet, values in (filters or {}).items()
         }
         filters = {facet: values for facet, values in filters.items() if values}
-        sets = CACHE.load(self.conn, [KIND_FACET, *filters, *facets])
+        sets = self.sets([KIND_FACET, *filters, *facets])
         by_kind = sets[KIND_FACET]
         everything = bitmaps.union(by_kind.values())
         scope = bitmaps.union(by_kind[k] for k in kinds if k in by_kind) if kinds else everything
@@ -262,14 +275,15 @@ class Backend:
             return Matches(every, ALL, every.bit_count(), documents=documents)
         return Matches(anyword, SOME, every.bit_count(), groups, documents)
 
-    def scope(self, kinds=(), filters=None) -> int:
-        """The bitset of documents within `kinds` and `filters` (as `search` filters)."""
+    def scope(self, kinds=(), filters=None, facets=()) -> int:
+        """The bitset of documents within `kinds` and `filters` (as `search` filters); the
+        bitsets of `facets` are read with them, for the search that follows."""
         kinds = list(kinds)
         filters = {
             facet: [str(v) for v in values if v] for facet, values in (filters or {}).items()
         }
         filters = {facet: values for facet, values in filters.items() if values}
-        sets = CACHE.load(self.conn, [KIND_FACET, *filters])
+        sets = self.sets([KIND_FACET, *filters, *facets])
         by_kind = sets[KIND_FACET]
         scope = (
             bitmaps.union(by_kind[k] for k in kinds if k in by_kind)
@@ -312,7 +326,7 @@ class Backend:
                     counts[KIND_FACET] = {kind: int(n) for kind, n in cursor.fetchall()}
             return counts
         bits = bitmaps.from_ids(ids)
-        sets = CACHE.load(self.conn, list(facets))
+        sets = self.sets(facets)
         return {
             facet: {v: n for v, b in values.items() if (n := (b & bits).bit_count())}
             for facet, values in sets.items()
@@ -412,7 +426,7 @@ class Backend:
     def exhaustive(self, parsed: ParsedQuery, k: int = 20, *, kinds=()) -> list[int]:
         """The top k ids by scoring every match (the reference of the top-k ranking: bench and
         tests). Matches as `search` does, without filters."""
-        sets = CACHE.load(self.conn, [KIND_FACET])
+        sets = self.sets([KIND_FACET])
         everything = bitmaps.union(sets[KIND_FACET].values())
         scope = (
             bitmaps.union(sets[KIND_FACET][k] for k in kinds if k in sets[KIND_FACET])
@@ -536,19 +550,31 @@ class Backend:
         raise NotImplementedError
 
     # -- pages ------------------------------------------------------------------------------
-    def highlight(self, parsed: ParsedQuery, page: list[tuple[int, float]]) -> list[Hit]:
-        """Hits for `page` (ids and scores, in order), matches marked in title and snippet; a
-        document deleted since it was matched is left out."""
-        if not page:
-            return []
-        ids = [i for i, _ in page]
+    def documents(self, ids: list[int]) -> dict[int, tuple]:
+        """(id, kind, object_id, title, body, language) of each of `ids` still indexed."""
+        if not ids:
+            return {}
         with self.conn.cursor() as cursor:
             cursor.execute(
                 "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.language"
                 f" FROM search_document d WHERE d.id IN ({', '.join(['%s'] * len(ids))})",
                 ids,
             )
-            rows = {row[0]: row for row in cursor.fetchall()}
+            return {row[0]: row for row in cursor.fetchall()}
+
+    def highlight(
+        self,
+        parsed: ParsedQuery,
+        page: list[tuple[int, float]],
+        read: dict[int, tuple] | None = None,
+    ) -> list[Hit]:
+        """Hits for `page` (ids and scores, in order), matches marked in title and snippet; a
+        document deleted since it was matched is left out. `read`: documents already read
+        (`documents`), the others are read here."""
+        if not page:
+            return []
+        read = read or {}
+        rows = {**read, **self.documents([i for i, _ in page if i not in read])}
         hits = []
         markers: dict[str, Marker] = {}
         for doc_id, score in page:

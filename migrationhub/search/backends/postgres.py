@@ -97,6 +97,7 @@ class PostgresBackend(Backend):
 
     def search(self, parsed, **options):
         # One transaction for the whole search, with sequential scans off (see the docstring).
+        outermost = not self.conn.in_atomic_block and self.conn.get_autocommit()
         with transaction.atomic(using=self.conn.alias, savepoint=False):
             with self.conn.cursor() as cursor:
                 cursor.execute(
@@ -107,8 +108,9 @@ class PostgresBackend(Backend):
             try:
                 return super().search(parsed, **options)
             finally:
-                with self.conn.cursor() as cursor:
-                    cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+                if not outermost:  # else its end ends the setting local to it
+                    with self.conn.cursor() as cursor:
+                        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
     def match_ids(self, expression):
         with self.conn.cursor() as cursor:

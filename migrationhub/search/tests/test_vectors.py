@@ -7,6 +7,8 @@ import itertools
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from migrationhub.search import bitmaps, bridge, embedding, services, vectors
 from migrationhub.search.models import DocumentVector
@@ -163,6 +165,23 @@ def test_an_exact_title_comes_first_and_pages_do_not_repeat(hashing):
             for h in search("remittances", semantic=True, limit=20, offset=20 * page).hits
         ]
     assert len(seen) == len(set(seen)) == first.total == 46
+
+
+@pytest.mark.django_db
+def test_a_hybrid_search_reads_its_facets_versions_and_documents_once(hashing):
+    """The vectors' scope, the ranking and the added documents' counts share one check of the
+    facets' versions; the head's titles and the page's snippets one read of the documents."""
+    for n in range(25):
+        index(f"Remittance corridor study {n}", "remittances", facets={"country": ["KEN"]})
+    index("Zebra remittances", facets={"country": ["GHA"]})
+    _vectorised(hashing)
+    search("remittances", semantic=True, facets=["country"])  # the bitsets and vectors cached
+    with CaptureQueriesContext(connection) as queries:
+        result = search("remittances zebrafish", semantic=True, facets=["country"])
+    assert result.total == 26
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert sum("FROM search_facet_bitmap" in s for s in statements) == 1
+    assert sum("FROM search_document d WHERE d.id IN" in s for s in statements) == 1
 
 
 @pytest.mark.django_db
