@@ -26,6 +26,7 @@ from django.db import transaction
 
 from migrationhub.core.demo import cite, demo_dir, documents, source_date
 from migrationhub.organisations import selectors as org_selectors
+from migrationhub.search.services import terms_deferred
 
 from . import selectors, services
 
@@ -160,7 +161,14 @@ def _pledge(row: dict[str, Any], orgs: dict[str, Any], docs: dict[str, Any]) -> 
 def load_demo() -> dict[str, int]:
     """Create the curated partnerships and pledges that do not exist yet; return the counts.
     Their organisations and practices come from the organisations and practices demo
-    (`knowledge_load_demo`), which must be loaded first."""
+    (`knowledge_load_demo`), which must be loaded first. The search index's terms are rebuilt
+    once at the end (`terms_deferred`): each partnership is indexed again as its members,
+    outputs and pledges are added, and terms kept in step at each were most of the load."""
+    with terms_deferred():
+        return _load_demo()
+
+
+def _load_demo() -> dict[str, int]:
     data = demo_records()
     docs = documents()
     wanted = _organisation_slugs(data)

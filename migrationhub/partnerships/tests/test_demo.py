@@ -14,6 +14,7 @@ from migrationhub.cli import COMMANDS
 from migrationhub.core.demo import DOCUMENT_DATES, demo_dir
 from migrationhub.partnerships import selectors
 from migrationhub.partnerships.models import Commitment, Member, Partnership, Pledge, Pledger
+from migrationhub.search.models import Document, IndexState, Term
 
 # The seed documents sit beside the checkout in development (../shared/seeds), not in the repo.
 SEEDS = Path(settings.REPO_DIR).parent / "shared" / "seeds"
@@ -126,3 +127,8 @@ def test_load_demo_loads_partnerships_idempotently_and_the_registry_shows_them(
         assert client.get(f"/partnerships/{row['slug']}/").status_code == 200, row["slug"]
     for row in DATA["pledges"]:
         assert client.get(f"/partnerships/pledges/{row['slug']}/").status_code == 200, row["slug"]
+    # the search index's terms, rebuilt once at the end of each load, count every document
+    documents = list(Document.objects.values_list("title_terms", "body_terms"))
+    assert IndexState.objects.get(pk=1).documents == len(documents)
+    recruit = sum("recruit" in f"{t} {b}".split() for t, b in documents)
+    assert recruit and Term.objects.get(term="recruit").documents == recruit
