@@ -5,29 +5,19 @@ render (some 450 variable lookups, each value through localisation and escaping 
 0005); the markup is the one `knowledge/_results.html` had, every value escaped here.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
-from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from migrationhub.core.addresses import address_of
 from migrationhub.core.templatetags.content import content_attrs, isolate
 from migrationhub.search.faceted import Result
 
 register = template.Library()
-
-_SLUG = "0slug0"
-
-
-def _address(view: str) -> Callable[[str], str]:
-    """slug -> the view's address: one `reverse` per page instead of one per result (it quotes
-    a slug as `quote` does)."""
-    prefix, _slug, suffix = reverse(view, args=[_SLUG]).partition(_SLUG)
-    return lambda slug: escape(f"{prefix}{quote(slug, safe='')}{suffix}")
 
 
 def _tags(label: str, numbers: Iterable[str]) -> str:
@@ -43,7 +33,7 @@ def library_results(items: list[Result]) -> SafeString:
     # Words every result repeats, translated once per page.
     objectives, objective = _("GCM objectives"), escape(_("Objective"))
     suggested = f' <span class="meta">({escape(_("suggested"))})</span>'
-    practice_url, evidence_url = _address("knowledge:detail"), _address("knowledge:evidence")
+    practice_url, evidence_url = address_of("knowledge:detail"), address_of("knowledge:evidence")
     written = []
     for item in items:
         if item.hit.kind == "evidence":
