@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -143,6 +144,7 @@ def corridor_get(sending: str, receiving: str) -> Corridor:
     corridor = (
         Corridor.objects.select_related("sending", "receiving")
         .filter(sending__iso3=(sending or "").upper(), receiving__iso3=(receiving or "").upper())
+        .order_by()  # one corridor at most: not ordered by its countries' codes (two joins)
         .first()
     )
     if corridor is None:
@@ -168,10 +170,12 @@ def corridor_stats(
     band: int = HEADLINE_BAND,
     above_5: bool | None = None,
     named_only: bool = False,
+    with_published: bool = False,
 ) -> QuerySet[CorridorStat]:
     """Computed corridor indicators, filtered; the corridor and its countries come along
     (`named_only`: of the countries, only what names them and makes the corridor's code, for
-    the pages' lists of corridors)."""
+    the pages' lists of corridors; `with_published`: each stat's `published`, the World Bank's
+    published average of its corridor and quarter or None, in the same query)."""
     stats = CorridorStat.objects.filter(band_usd=band).select_related(
         "corridor__sending", "corridor__receiving"
     )
@@ -179,6 +183,17 @@ def corridor_stats(
         stats = stats.only(
             *(f.name for f in CorridorStat._meta.concrete_fields),
             *(f"corridor__{end}__{name}" for end in ("sending", "receiving") for name in NAMED),
+        )
+    if with_published:
+        # one row at most: (corridor, quarter) is unique
+        stats = stats.annotate(
+            published=Subquery(
+                PublishedCorridorCost.objects.filter(
+                    corridor_id=OuterRef("corridor_id"), quarter=OuterRef("period")
+                )
+                .order_by()
+                .values("average_pct")[:1]
+            )
         )
     if sending:
         stats = stats.filter(corridor__sending__iso3=sending.upper())
@@ -291,6 +306,29 @@ class GroupRow:
     quotes: int
 
 
+@dataclass(frozen=True)
+class CorridorName:
+    """A corridor as the monitor's rankings name it: its countries' codes and names."""
+
+    sending: str  # ISO 3166-1 alpha-3
+    receiving: str
+    sending_label: str  # in the active language
+    receiving_label: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.sending}-{self.receiving}"
+
+
+@dataclass(frozen=True)
+class RankedCorridor:
+    """A corridor's average in one period, in the monitor's rankings."""
+
+    corridor: CorridorName
+    average_pct: Decimal
+    corridor_id: int
+
+
 @dataclass
 class Monitor:
     """What the monitoring page shows for one period, with the series behind its charts."""
@@ -301,21 +339,22 @@ class Monitor:
     summaries: list[PeriodSummary]
     regions: dict[str, dict[str, Decimal | None]]  # region -> period -> average
     provider_types: list[GroupRow]
-    cheapest: list[CorridorStat]  # the cheapest corridors whose figures are real
-    dearest: list[CorridorStat]
-    below_zero: list[CorridorStat] = field(default_factory=list)  # set apart from `cheapest`
+    cheapest: list[RankedCorridor]  # the cheapest corridors whose figures are real
+    dearest: list[RankedCorridor]
+    below_zero: list[RankedCorridor] = field(default_factory=list)  # set apart from `cheapest`
     survey: Survey | None = None
 
 
-def corridors_below_zero(period: str, band: int = HEADLINE_BAND) -> list[CorridorStat]:
-    """The corridors of `period` whose average is below zero and not explained by the notes of
-    their quotes below zero (`comparison.corridor_below_zero_explained`): two queries."""
-    stats = list(
-        corridor_stats(period=period, band=band, named_only=True).filter(average_pct__lt=0)
-    )
-    if not stats:
-        return []
-    notes: dict[int, list[list[str]]] = {s.corridor_id: [] for s in stats}
+def corridors_below_zero(
+    period: str, averages: dict[int, Decimal], band: int = HEADLINE_BAND
+) -> set[int]:
+    """The corridors of `averages` (corridor id -> average in `period`) whose average is below
+    zero and not explained by the notes of their quotes below zero
+    (`comparison.corridor_below_zero_explained`): one query, none when no average is below
+    zero."""
+    notes: dict[int, list[list[str]]] = {c: [] for c, average in averages.items() if average < 0}
+    if not notes:
+        return set()
     for corridor_id, text in (
         Quote.objects.filter(
             period=period,
@@ -328,40 +367,72 @@ def corridors_below_zero(period: str, band: int = HEADLINE_BAND) -> list[Corrido
         .values_list("service__corridor_id", "notes")
     ):
         notes[corridor_id].append(text.splitlines())
-    return [s for s in stats if not ranking.corridor_below_zero_explained(notes[s.corridor_id])]
+    return {c for c, texts in notes.items() if not ranking.corridor_below_zero_explained(texts)}
 
 
 def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10) -> Monitor:
     """The monitor of `period` (default: the latest). The cheapest corridors leave out those
-    whose average is below zero without a reason the data give (`corridors_below_zero`)."""
+    whose average is below zero without a reason the data give (`corridors_below_zero`).
+    Four queries: the regional and provider-type averages, the period's corridors (four
+    columns, named from the cached vocabulary), the notes of quotes below zero."""
     summaries = period_summaries(band)
     known = [s.period for s in summaries]
     period = period if period in known else (known[-1] if known else "")
     regions: dict[str, dict[str, Decimal | None]] = {}
-    # the columns shown, not the rows: no model instance per value
-    for group, row_period, value in indicator_values(
-        indicator=IndicatorValue.REGION_AVERAGE, band=band
-    ).values_list("group", "period", "value"):
-        regions.setdefault(group, {})[row_period] = value
-    types = [
-        GroupRow(
-            group=group,
-            label=str(PROVIDER_TYPE_LABELS.get(group, group)),
-            average=value,
-            quotes=count,
+    types: list[GroupRow] = []
+    # the columns shown, not the rows: no model instance per value; in (period, indicator,
+    # group) order, so that types of equal average stay in the order of their codes
+    for indicator, group, row_period, value, count in (
+        IndicatorValue.objects.filter(band_usd=band)
+        .filter(
+            Q(indicator=IndicatorValue.REGION_AVERAGE)
+            | Q(indicator=IndicatorValue.PROVIDER_TYPE_AVERAGE, period=period)
         )
-        for group, value, count in indicator_values(
-            period=period, indicator=IndicatorValue.PROVIDER_TYPE_AVERAGE, band=band
-        ).values_list("group", "value", "count")
-        if value is not None
-    ]
+        .order_by("period", "indicator", "group")
+        .values_list("indicator", "group", "period", "value", "count")
+    ):
+        if indicator == IndicatorValue.REGION_AVERAGE:
+            regions.setdefault(group, {})[row_period] = value
+        elif value is not None:
+            label = str(PROVIDER_TYPE_LABELS.get(group, group))
+            types.append(GroupRow(group=group, label=label, average=value, quotes=count))
     types.sort(key=lambda row: row.average)
+    # (corridor id, average, sending ISO3, receiving ISO3), in the corridors' order
     stats = (
-        corridor_stats(period=period, band=band, named_only=True)
+        sorted(
+            CorridorStat.objects.filter(period=period, band_usd=band)
+            .order_by()
+            .values_list(
+                "corridor_id",
+                "average_pct",
+                "corridor__sending__iso3",
+                "corridor__receiving__iso3",
+            ),
+            key=lambda row: (row[2], row[3]),
+        )
         if period
-        else CorridorStat.objects.none()
+        else []
     )
-    below_zero = corridors_below_zero(period, band) if period else []
+    left_out = corridors_below_zero(period, {row[0]: row[1] for row in stats}, band)
+    # stable sorts: corridors of equal average stay in the corridors' order, on every database
+    by_average = sorted(stats, key=lambda row: row[1])
+    labels = country_labels() if stats else {}
+
+    def ranked(chosen: Iterable[tuple[int, Decimal, str, str]]) -> list[RankedCorridor]:
+        return [
+            RankedCorridor(
+                corridor=CorridorName(
+                    sending,
+                    receiving,
+                    labels.get(sending, sending),
+                    labels.get(receiving, receiving),
+                ),
+                average_pct=average,
+                corridor_id=corridor_id,
+            )
+            for corridor_id, average, sending, receiving in chosen
+        ]
+
     return Monitor(
         period=period,
         periods=known,
@@ -369,11 +440,9 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
         summaries=summaries,
         regions=dict(sorted(regions.items())),
         provider_types=types,
-        cheapest=list(
-            stats.exclude(pk__in=[s.pk for s in below_zero]).order_by("average_pct")[:rows]
-        ),
-        dearest=list(stats.order_by("-average_pct")[:rows]),
-        below_zero=below_zero,
+        cheapest=ranked([row for row in by_average if row[0] not in left_out][:rows]),
+        dearest=ranked(sorted(stats, key=lambda row: row[1], reverse=True)[:rows]),
+        below_zero=ranked(row for row in stats if row[0] in left_out),
         survey=period_survey(period, known[-1], band) if period else None,
     )
 
@@ -525,12 +594,15 @@ def comparison(
     if not known:
         raise _no_prices(sending, receiving)
     period = period.upper() if period and period.upper() in known else known[0]
+    # the columns ranked, as tuples: no model instance per quote, service and provider
     rows = list(
-        Quote.objects.filter(service__corridor=corridor, period=period).select_related(
-            "service__provider"
-        )
+        Quote.objects.filter(service__corridor=corridor, period=period).values_list(*_QUOTED)
     )
-    result = ranking.rank([_surveyed(quote) for quote in rows], amount)
+    # each label translated once per comparison, not once per quote
+    types = {row[2]: str(PROVIDER_TYPE_LABELS.get(row[2], row[2])) for row in rows}
+    instruments = {row[4]: str(INSTRUMENT_LABELS.get(row[4], "")) for row in rows}
+    speeds = {row[7]: str(SPEED_LABELS.get(row[7], "")) for row in rows}
+    result = ranking.rank([_surveyed(row, types, instruments, speeds) for row in rows], amount)
     for offer in [*result.offers, *result.not_ranked]:
         offer.reason = not_ranked_reason(offer.why_not_ranked)
         offer.condition_labels = [condition_label(c) for c in offer.conditions]
@@ -539,11 +611,12 @@ def comparison(
         corridor=corridor,
         period=period,
         periods=known,
-        survey=survey(period, (q.source for q in rows), known[0]),
-        stat=CorridorStat.objects.filter(
-            corridor=corridor, period=period, band_usd=result.band_usd
-        ).first(),
-        surveyed_on=max((q.surveyed_on for q in rows if q.surveyed_on), default=None),
+        survey=survey(period, (row[_SOURCE] for row in rows), known[0]),
+        # one row by the unique constraint: no ordering (the default one joins the countries)
+        stat=CorridorStat.objects.filter(corridor=corridor, period=period, band_usd=result.band_usd)
+        .order_by()
+        .first(),
+        surveyed_on=max((row[_SURVEYED_ON] for row in rows if row[_SURVEYED_ON]), default=None),
     )
 
 
@@ -569,32 +642,85 @@ def condition_label(condition: ranking.Condition) -> str:
     return labels[condition]
 
 
-def _surveyed(quote: Quote) -> ranking.SurveyedQuote:
-    service = quote.service
+# What `_surveyed` reads of a quote, its service and provider, in this order.
+_QUOTED = (
+    "service_id",
+    "service__provider__name",
+    "service__provider__type",
+    "service__product",
+    "service__payment_instrument",
+    "service__access_point",
+    "service__pickup_method",
+    "service__speed",
+    "service__coverage",
+    "service__smart_access",
+    "band_usd",
+    "currency_sent",
+    "amount_sent",
+    "fee",
+    "fx_rate_offered",
+    "interbank_rate",
+    "total_cost_pct",
+    "transparent",
+    "payout_currency",
+    "notes",
+    "source",
+    "surveyed_on",
+)
+_SOURCE, _SURVEYED_ON = _QUOTED.index("source"), _QUOTED.index("surveyed_on")
+
+
+def _surveyed(
+    row: tuple[Any, ...], types: dict[str, str], instruments: dict[str, str], speeds: dict[str, str]
+) -> ranking.SurveyedQuote:
+    """A row of `_QUOTED` as the ranking reads it, its codes labelled from the translated
+    `types`, `instruments` and `speeds`."""
+    (
+        service_id,
+        provider,
+        provider_type,
+        product,
+        instrument,
+        access_point,
+        pickup_method,
+        speed,
+        coverage,
+        smart_access,
+        band_usd,
+        currency_sent,
+        amount_sent,
+        fee,
+        fx_rate_offered,
+        interbank_rate,
+        total_cost_pct,
+        transparent,
+        payout_currency,
+        notes,
+        _source,
+        _surveyed_on,
+    ) = row
     return ranking.SurveyedQuote(
         service=ranking.ServiceInfo(
-            service_id=service.pk,
-            provider=service.provider.name,
-            provider_type=str(
-                PROVIDER_TYPE_LABELS.get(service.provider.type, service.provider.type)
-            ),
-            product=service.product,
-            payment_instrument=str(INSTRUMENT_LABELS.get(service.payment_instrument, "")),
-            access_point=service.access_point,
-            pickup_method=service.pickup_method,
-            speed=service.speed,
-            speed_label=str(SPEED_LABELS.get(service.speed, "")),
-            coverage=service.coverage,
-            smart_access=service.smart_access,
+            service_id=service_id,
+            provider=provider,
+            provider_type=types[provider_type],
+            product=product,
+            payment_instrument=instruments[instrument],
+            access_point=access_point,
+            pickup_method=pickup_method,
+            speed=speed,
+            speed_label=speeds[speed],
+            coverage=coverage,
+            smart_access=smart_access,
         ),
-        band_usd=quote.band_usd,
-        currency_sent=quote.currency_sent,
-        amount_sent=quote.amount_sent,
-        fee=quote.fee,
-        fx_rate_offered=quote.fx_rate_offered,
-        interbank_rate=quote.interbank_rate,
-        total_cost_pct=quote.total_cost_pct,
-        transparent=quote.transparent,
-        payout_currency=quote.payout_currency,
-        notes=tuple(note for note in quote.notes.splitlines() if note.strip()),
+        band_usd=band_usd,
+        currency_sent=currency_sent,
+        amount_sent=amount_sent,
+        fee=fee,
+        fx_rate_offered=fx_rate_offered,
+        interbank_rate=interbank_rate,
+        total_cost_pct=total_cost_pct,
+        transparent=transparent,
+        payout_currency=payout_currency,
+        notes=tuple(note for note in notes.splitlines() if note.strip()),
     )
