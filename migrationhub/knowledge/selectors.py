@@ -105,7 +105,7 @@ def practice_list_published() -> QuerySet[Practice]:
 
 
 def practice_cards() -> QuerySet[Practice]:
-    """Published practices as cards show them (knowledge/_practice_card.html): owner, levels,
+    """Published practices as cards show them ({% practice_cards %}): owner, levels,
     summary."""
     return practice_summary_queryset(("levels",)).filter(status=Practice.PUBLISHED)
 

@@ -230,7 +230,7 @@ def partnership_search(
 
 
 def partnership_cards() -> QuerySet[Partnership]:
-    """Partnerships as cards show them (partnerships/_partnership_cards.html): name, language,
+    """Partnerships as cards show them ({% partnership_cards %}): name, language,
     light, score and status; no relations."""
     return with_reference(Partnership.objects, "language")
 

@@ -264,15 +264,19 @@ def hybrid(
     if offset + limit > len(head):
         shown = set(head)
         skip = max(0, offset - len(head))
-        rest = backend.search(
-            ranked,
-            kinds=kinds,
-            filters=filters,
-            match=match,
-            limit=offset + limit,
-            offset=0,
-            highlight=False,
-        ).hits
+        if lexical.total <= len(lexical.hits):
+            # The words' top already holds every match, in the order a longer one would have.
+            rest = lexical.hits
+        else:
+            rest = backend.search(
+                ranked,
+                kinds=kinds,
+                filters=filters,
+                match=match,
+                limit=offset + limit,
+                offset=0,
+                highlight=False,
+            ).hits
         following = [h.document_id for h in rest if h.document_id not in shown]
         page_ids += following[skip : skip + limit - len(page_ids)]
     hits = backend.highlight(ranked, [(d, similarity.get(d, 0.0)) for d in page_ids], documents)

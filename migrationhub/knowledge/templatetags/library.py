@@ -1,4 +1,6 @@
-"""`{% library_results items %}`: the results of the practice and evaluation search, in Python.
+"""The knowledge platform's repeated lists, written in Python: `{% library_results items %}`, the
+results of the practice and evaluation search, and `{% practice_cards practices %}`, the cards of
+published practices (home, objective and organisation pages).
 
 Twenty results written through the template language took ~7 ms of the practice search's
 render (some 450 variable lookups, each value through localisation and escaping checks; ADR
@@ -11,6 +13,7 @@ from html import escape
 from django import template
 from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from migrationhub.core.addresses import address_of
@@ -84,4 +87,28 @@ def library_results(items: list[Result]) -> SafeString:
             f"    <p {content_attrs()}>{item.snippet_html}</p>\n"
             f"    {tags}\n  </li>\n"
         )
+    return mark_safe("".join(written))  # noqa: S308 - every value escaped or already HTML
+
+
+@register.simple_tag
+def practice_cards(practices: Iterable, empty: str = "") -> SafeString:
+    """One `<li class="card">` per practice (`knowledge.selectors.practice_cards` reads what
+    they show): title, owner, levels, the stale badge and the summary's first thirty words.
+    `empty` is the item shown when there is no practice."""
+    url = address_of("knowledge:detail")
+    stale = f' <span class="badge-stale">{escape(_("Not verified for 24 months"))}</span>'
+    written = []
+    for practice in practices:
+        attrs = content_attrs(practice.language)
+        meta = f"{isolate(practice.organisation.display_name)} · " if practice.organisation else ""
+        meta += ", ".join(escape(str(level.label)) for level in practice.levels.all())
+        summary = Truncator(practice.summary).words(30, truncate=" …")
+        written.append(
+            f'<li class="card">\n'
+            f'  <h3 {attrs}><a href="{url(practice.slug)}">{escape(practice.title)}</a></h3>\n'
+            f'  <p class="meta">{meta}\n  {stale if practice.is_stale else ""}</p>\n'
+            f"  <p {attrs}>{escape(summary)}</p>\n</li>\n"
+        )
+    if not written and empty:
+        written.append(f"<li>{escape(empty)}</li>")
     return mark_safe("".join(written))  # noqa: S308 - every value escaped or already HTML

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from migrationhub.search import bitmaps, bridge, embedding, services, vectors
+from migrationhub.search.backends import backend_for
 from migrationhub.search.models import DocumentVector
-from migrationhub.search.selectors import search, similar_documents
+from migrationhub.search.selectors import RRF_DEPTH, search, similar_documents
 
 _ids = itertools.count(1)
 
@@ -182,6 +183,30 @@ def test_a_hybrid_search_reads_its_facets_versions_and_documents_once(hashing):
     statements = [q["sql"] for q in queries.captured_queries]
     assert sum("FROM search_facet_bitmap" in s for s in statements) == 1
     assert sum("FROM search_document d WHERE d.id IN" in s for s in statements) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("matches", [5, 45])
+def test_a_page_past_the_head_ranks_the_words_again_only_when_the_head_lacks_matches(
+    hashing, matches, monkeypatch
+):
+    """A page longer than the fused head is filled from the words' ranking: from the head's own
+    lexical top when it holds every match (one ranking), from a longer one otherwise."""
+    for n in range(matches):
+        index(f"Remittance corridor study {n}", "remittances " * (n % 4 + 1))
+    index("Zebra crossings near schools")
+    _vectorised(hashing)
+    backend = type(backend_for(connection))
+    rankings, rank = [], backend.search
+
+    def counted(self, *args, **kwargs):
+        rankings.append(kwargs["limit"])
+        return rank(self, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "search", counted)
+    result = search("remittances", semantic=True, limit=60)
+    assert len({h.document_id for h in result.hits}) == len(result.hits) == matches
+    assert rankings == ([RRF_DEPTH, 60] if matches > RRF_DEPTH else [RRF_DEPTH])
 
 
 @pytest.mark.django_db
