@@ -14,8 +14,10 @@ visitors would, so the API's per-client throttle counts like in production witho
 
 Printed per database and cache: req/s, share of the minimal view's req/s, p50/p99 latency, errors
 (non-2xx/3xx answers and socket errors); then the in-process render time of each page without
-the cache (median of `--renders` renders through Django's test client, after one warm-up). JSON
-lands in bench/results/.
+the cache (median of `--renders` renders through Django's test client, after one warm-up, in a
+process set up as a gunicorn worker is; one render of each page per round, the minimal view's
+too, so that a machine slowing down for a while slows every page alike). JSON lands in
+bench/results/.
 
     .venv/bin/python bench/pages_bench.py [--database sqlite|postgres|both] [--seconds 10]
         [--uncached-seconds 5]
@@ -98,23 +100,30 @@ end
 
 RENDER = """
 import json, statistics, sys, time
-import django
-django.setup()
+# Set up as a gunicorn worker is (migrationhub/wsgi.py): the application and its views loaded,
+# then out of the garbage collector's reach (gc.freeze).
+import migrationhub.wsgi
 from django.test import Client
 # Each request from its own address: the API's per-client throttle never refuses one.
 client = Client(HTTP_X_FORWARDED_PROTO="https")
 pages, n = json.loads(sys.argv[1]), int(sys.argv[2])
-out = {}
-for p, (name, url) in enumerate(pages.items()):
+for p, url in enumerate(pages.values()):
     client.get(url, secure=True, HTTP_X_FORWARDED_FOR=f"10.9.{p}.255")
-    times, cpu = [], []
-    for i in range(n):
+# Round after round of one render of each page: a shared machine that slows down for a minute
+# slows every page alike, not the ones measured in that minute.
+times = {name: [] for name in pages}
+cpu = {name: [] for name in pages}
+for i in range(n):
+    for p, (name, url) in enumerate(pages.items()):
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, secure=True, HTTP_X_FORWARDED_FOR=f"10.9.{p}.{i % 250}")
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+        times[name].append((time.perf_counter() - started) * 1000)
+        cpu[name].append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    out[name] = {"wall": statistics.median(times), "cpu": statistics.median(cpu)}
+out = {
+    name: {"wall": statistics.median(times[name]), "cpu": statistics.median(cpu[name])}
+    for name in pages
+}
 print(json.dumps(out))
 """
 
@@ -426,7 +435,7 @@ def measure(database: str, args: argparse.Namespace, script: Path) -> list[dict]
                     str(BIN / "python"),
                     "-c",
                     RENDER,
-                    json.dumps({k: v for k, v in pages.items() if k != REFERENCE}),
+                    json.dumps(pages),  # the minimal view's render too: the run's yardstick
                     str(args.renders),
                 ],
                 {**env, "MIGRATIONHUB_PAGE_CACHE": "0"},
@@ -497,7 +506,6 @@ def render_only(database: str, args: argparse.Namespace) -> None:
     started = dt.datetime.now(dt.UTC)
     try:
         pages = prepare(database, data_dir, env, args.pages)
-        del pages[REFERENCE]
         found = json.loads(
             run(
                 [str(BIN / "python"), "-c", RENDER, json.dumps(pages), str(args.renders)],
@@ -513,10 +521,13 @@ def render_only(database: str, args: argparse.Namespace) -> None:
         f"{'Redis' if args.cache == 'redis' else 'database table'}: median of {args.renders} "
         f"(ms); {started:%Y-%m-%d %H:%M} UTC\n"
     )
-    print("| page | wall | CPU |")
-    print("| --- | ---: | ---: |")
+    # The minimal view, rendered in the same rounds, is the yardstick of the machine's speed
+    # during the run: a page's multiple of it moves less between runs than its milliseconds.
+    yardstick = found[REFERENCE]["wall"]
+    print("| page | wall | CPU | × the minimal view (wall) |")
+    print("| --- | ---: | ---: | ---: |")
     for name, r in found.items():
-        print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} |")
+        print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['wall'] / yardstick:.1f} |")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     path = results / f"pages-render-{database}-{started:%Y%m%d-%H%M%S}.json"

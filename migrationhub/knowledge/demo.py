@@ -14,7 +14,7 @@ from django.utils import translation
 from migrationhub.core.demo import DOCUMENT_DATES, cite, demo_dir, documents
 from migrationhub.organisations import selectors as org_selectors
 from migrationhub.organisations.services import OrganisationFields, organisation_create
-from migrationhub.search.services import terms_deferred
+from migrationhub.search.services import terms_deferred, vectors_deferred
 from migrationhub.taxonomy.selectors import country_labels
 
 from . import selectors
@@ -52,8 +52,9 @@ def _verified_on(provenance: list[dict[str, Any]]) -> str | None:
 def load_demo() -> dict[str, int]:
     """The curated organisations and practices that do not exist yet; the counts. The search
     index's terms are rebuilt once at the end (`terms_deferred`): kept in step a record at a
-    time they were most of the load."""
-    with terms_deferred():
+    time they were most of the load; the records' vectors asked for together
+    (`vectors_deferred`)."""
+    with terms_deferred(), vectors_deferred():
         return _load_demo()
 
 

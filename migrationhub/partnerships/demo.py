@@ -26,7 +26,7 @@ from django.db import transaction
 
 from migrationhub.core.demo import cite, demo_dir, documents, source_date
 from migrationhub.organisations import selectors as org_selectors
-from migrationhub.search.services import terms_deferred
+from migrationhub.search.services import terms_deferred, vectors_deferred
 
 from . import selectors, services
 
@@ -163,8 +163,9 @@ def load_demo() -> dict[str, int]:
     Their organisations and practices come from the organisations and practices demo
     (`knowledge_load_demo`), which must be loaded first. The search index's terms are rebuilt
     once at the end (`terms_deferred`): each partnership is indexed again as its members,
-    outputs and pledges are added, and terms kept in step at each were most of the load."""
-    with terms_deferred():
+    outputs and pledges are added, and terms kept in step at each were most of the load; their
+    vectors are asked for together, once (`vectors_deferred`)."""
+    with terms_deferred(), vectors_deferred():
         return _load_demo()
 
 

@@ -469,10 +469,34 @@ def _vectors_changed() -> int:
     return int(VectorState.objects.filter(pk=1).values_list("seq", flat=True).get())
 
 
+_VECTORS_DEFERRED: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "search_vectors_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def vectors_deferred() -> Iterator[None]:
+    """Writes inside ask for their documents' vectors together at the end, in batches the
+    model embeds at once (a demo or an import writes a hundred documents one at a time: as
+    many tasks of one document each took longer than embedding them all). Nothing is asked
+    for when the block fails."""
+    pending: list[int] = []
+    token = _VECTORS_DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _VECTORS_DEFERRED.reset(token)
+    _vectors_enqueue(list(dict.fromkeys(pending)))
+
+
 def _vectors_enqueue(document_ids: list[int]) -> None:
     """Compute the documents' vectors once the current transaction commits (a background task;
     nothing when semantic search is off)."""
     if not document_ids or vectors.embedder() is None:
+        return
+    deferred = _VECTORS_DEFERRED.get()
+    if deferred is not None:
+        deferred.extend(document_ids)
         return
     from .tasks import vectors_compute
 

@@ -119,6 +119,29 @@ def test_vectors_follow_writes_through_the_background_task(
 
 
 @pytest.mark.django_db
+def test_deferred_vectors_are_asked_for_together_at_the_end_and_not_after_a_failure(
+    hashing, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        services.vectors_deferred(),
+    ):
+        documents = [index(f"Zebra crossing {n}") for n in range(3)]
+        assert not DocumentVector.objects.exists()
+    tasks = [c for c in callbacks if "_vectors_enqueue" in getattr(c, "__qualname__", "")]
+    assert len(tasks) == 1
+    assert DocumentVector.objects.filter(document__in=documents).count() == 3
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        services.vectors_deferred(),
+    ):
+        index("Mobile remittances")
+        raise RuntimeError
+    assert not any("_vectors_enqueue" in getattr(c, "__qualname__", "") for c in callbacks)
+
+
+@pytest.mark.django_db
 def test_the_cli_computes_missing_vectors(hashing):
     index("Zebra crossings near schools")
     index("Mobile remittances")
