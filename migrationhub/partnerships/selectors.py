@@ -242,8 +242,10 @@ def partnership_search(
 
 def partnership_cards() -> QuerySet[Partnership]:
     """Partnerships as cards show them ({% partnership_cards %}): name, language,
-    light, score and status; no relations."""
-    return with_reference(Partnership.objects, "language")
+    light, score and status; only those columns."""
+    return with_reference(Partnership.objects, "language").only(
+        "slug", "name", "language", "light", "score", "status"
+    )
 
 
 def partnerships_for_organisation(organisation: Any) -> QuerySet[Partnership]:
