@@ -310,16 +310,18 @@ def similar_documents(
     if model is None:
         return []
     with connection.cursor() as cursor:
+        # The index's version in the same statement: one round trip fewer on every detail page.
         cursor.execute(
-            "SELECT d.id, v.vector FROM search_document d JOIN search_vector v"
-            " ON v.document_id = d.id WHERE d.kind = %s AND d.object_id = %s AND v.model = %s",
+            "SELECT d.id, v.vector, (SELECT s.version FROM search_vector_state s WHERE s.id = 1)"
+            " FROM search_document d JOIN search_vector v ON v.document_id = d.id"
+            " WHERE d.kind = %s AND d.object_id = %s AND v.model = %s",
             [kind, object_id, model.name],
         )
         row = cursor.fetchone()
     if row is None:
         return []
     document_id, data = int(row[0]), row[1]
-    index = vectors.index(model)
+    index = vectors.index(model, int(row[2] or 0))
     backend = backend_for(connection)
     allowed = backend.scope(list(kinds), {}) if kinds else None
     nearest = index.nearest(

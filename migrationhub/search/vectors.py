@@ -67,11 +67,15 @@ def version() -> int:
     return int(row[0]) if row else 0
 
 
-def index(model: embedding.Embedder) -> embedding.VectorIndex | ann.ApproximateIndex:
-    """Every stored vector of `model`, as of the database's current version: the approximate
-    index when there are at least `ann_min()` and a graph has been built, else the exact one."""
+def index(
+    model: embedding.Embedder, current: int | None = None
+) -> embedding.VectorIndex | ann.ApproximateIndex:
+    """Every stored vector of `model`, as of the database's current version (`current` when
+    the caller read it with a statement of its own): the approximate index when there are at
+    least `ann_min()` and a graph has been built, else the exact one."""
     key = (connection.alias, str(connection.settings_dict.get("NAME")), model.name)
-    current = version()
+    if current is None:
+        current = version()
     cached = _INDEXES.get(key)
     if cached is not None and cached[0] == current:
         return cached[1]
