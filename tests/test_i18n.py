@@ -221,3 +221,26 @@ def test_language_switcher(client, reference):
 def test_language_switcher_from_a_translated_page(client, reference, page, lang, target):
     assert switch_language(client, page, lang) == target
     assert switch_language(client, target, "en") == page.removeprefix("/fr")
+
+
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "npgettext"}
+
+
+def test_no_string_is_marked_inside_an_f_string():
+    """xgettext does not look inside an f-string's replacement fields: a message marked there is
+    left out of the catalogues by the next `make messages`, and its translations with it."""
+    package = Path(__file__).resolve().parent.parent / "migrationhub"
+    hidden = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in GETTEXT
+                ):
+                    hidden.append(f"{path.relative_to(package.parent)}:{inner.lineno}")
+    assert hidden == []

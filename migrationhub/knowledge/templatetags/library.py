@@ -30,18 +30,19 @@ def _tags(label: str, numbers: Iterable[str]) -> str:
 @register.simple_tag
 def library_results(items: list[Result]) -> SafeString:
     if not items:
-        return mark_safe(  # noqa: S308 - escaped here
-            f"<li>{escape(_('No practice matches. Try fewer words or remove a filter.'))}</li>"
-        )
+        none = _("No practice matches. Try fewer words or remove a filter.")
+        return mark_safe(f"<li>{escape(none)}</li>")  # noqa: S308 - escaped here
     # Words every result repeats, translated once per page.
     objectives, objective = _("GCM objectives"), escape(_("Objective"))
-    suggested = f' <span class="meta">({escape(_("suggested"))})</span>'
+    suggested, evaluation = _("suggested"), _("Evaluation")
+    last_verified, never, stale = _("Last verified"), _("never"), _("Stale")
+    suggested = f' <span class="meta">({escape(suggested)})</span>'
     practice_url, evidence_url = address_of("knowledge:detail"), address_of("knowledge:evidence")
     written = []
     for item in items:
         if item.hit.kind == "evidence":
             evidence = item.object.evidence  # an EvidenceResult (knowledge.selectors)
-            meta = f'<span class="badge-status">{escape(_("Evaluation"))}</span>'
+            meta = f'<span class="badge-status">{escape(evaluation)}</span>'
             if evidence.year:
                 meta += f" · {evidence.year}"
             countries = list(evidence.countries.all())[:4]
@@ -65,11 +66,11 @@ def library_results(items: list[Result]) -> SafeString:
             continue
         practice = item.object
         verified = practice.last_verified_at
-        meta = f"{escape(_('Last verified'))} " + (
-            dateformat.format(verified, "Y-m-d") if verified else escape(_("never"))
+        meta = f"{escape(last_verified)} " + (
+            dateformat.format(verified, "Y-m-d") if verified else escape(never)
         )
         if practice.is_stale:
-            meta += f' <span class="badge-stale">{escape(_("Stale"))}</span>'
+            meta += f' <span class="badge-stale">{escape(stale)}</span>'
         if practice.organisation:
             meta += f" · {isolate(practice.organisation.display_name)}"
         if practice.period_start:
@@ -96,7 +97,8 @@ def practice_cards(practices: Iterable, empty: str = "") -> SafeString:
     they show): title, owner, levels, the stale badge and the summary's first thirty words.
     `empty` is the item shown when there is no practice."""
     url = address_of("knowledge:detail")
-    stale = f' <span class="badge-stale">{escape(_("Not verified for 24 months"))}</span>'
+    not_verified = _("Not verified for 24 months")
+    stale = f' <span class="badge-stale">{escape(not_verified)}</span>'
     written = []
     for practice in practices:
         attrs = content_attrs(practice.language)

@@ -74,9 +74,8 @@ def partnership_results(items: list[Any]) -> SafeString:
     """The registry search's results (`search.faceted.Result`: the title and snippet already
     highlighted HTML), with light, score, status, lead and objectives."""
     if not items:
-        return mark_safe(  # noqa: S308 - escaped here
-            f"  <li>{escape(_('No partnership matches. Try fewer words or remove a filter.'))}</li>\n"
-        )
+        none = _("No partnership matches. Try fewer words or remove a filter.")
+        return mark_safe(f"  <li>{escape(none)}</li>\n")  # noqa: S308 - escaped here
     url, scorecard = address_of("partnerships:detail"), escape(_("Scorecard"))
     objectives, objective = escape(_("GCM objectives")), escape(_("Objective"))
     written = []

@@ -34,9 +34,10 @@ def _text(value: Any) -> str:
 
 def _below_zero_mark() -> str:
     """What `remittances/_below_zero_mark.html` writes."""
+    label = _("below zero: what it means")
     return (
         ' <a class="below-zero-mark" href="#below-zero"><span aria-hidden="true">*</span>'
-        f'<span class="visually-hidden">{_("below zero: what it means")}</span></a>\n'
+        f'<span class="visually-hidden">{label}</span></a>\n'
     )
 
 
@@ -49,9 +50,8 @@ def offer_list(result: Ranking) -> SafeString:
     """The `<li>`s of the comparison's ranked offers (in `<ol class="offers">`), or the item
     that says there is none."""
     if not result.offers:
-        return _safe(
-            f"\n    <li>{_('No provider in this survey disclosed a full price.')}</li>\n  "
-        )
+        none = _("No provider in this survey disclosed a full price.")
+        return _safe(f"\n    <li>{none}</li>\n  ")
     currency = escape(result.currency)
     arrives, lost, fee = _("Arrives"), _("Lost to fee and margin"), _("Fee")
     margin, speed, pickup, service = (
@@ -60,11 +60,13 @@ def offer_list(result: Ranking) -> SafeString:
         _("Pick-up"),
         _("Service"),
     )
-    cheapest = f'<span class="badge badge-cheapest">{_("Cheapest")}</span>'
-    fastest = f'<span class="badge badge-fastest">{_("Fastest")}</span>'
+    cheapest, fastest = _("Cheapest"), _("Fastest")
+    cheapest = f'<span class="badge badge-cheapest">{cheapest}</span>'
+    fastest = f'<span class="badge badge-fastest">{fastest}</span>'
     smart_label = _("In the corridor's SmaRT")
     smart = f'<span class="badge badge-smart">{smart_label}</span>'
-    below_zero = f'<span class="badge badge-below-zero">{_("Cost below zero")}</span>'
+    below_zero = _("Cost below zero")
+    below_zero = f'<span class="badge badge-below-zero">{below_zero}</span>'
     notes_intro = _("The survey notes:")
     explained = _(
         "Less than nothing is lost: this provider's rate beat the interbank rate the survey "
@@ -76,7 +78,8 @@ def offer_list(result: Ranking) -> SafeString:
         "used as reference, and the survey does not show the figure to be real (a promotion, "
         "a parallel market or an out-of-date reference rate)."
     )
-    what_below_zero = f' <a href="#below-zero">{_("What a cost below zero means")}</a>'
+    what_below_zero = _("What a cost below zero means")
+    what_below_zero = f' <a href="#below-zero">{what_below_zero}</a>'
     worth = _("worth %(value)s %(currency)s")
     written = []
     for offer in result.offers:
@@ -175,7 +178,8 @@ def corridor_rows(rows: Iterable[tuple[Any, Decimal | None]]) -> SafeString:
             "    </tr>\n  "
         )
     if not written:
-        written.append(f'\n    <tr><td colspan="7">{_("No corridor matches.")}</td></tr>\n  ')
+        none = _("No corridor matches.")
+        written.append(f'\n    <tr><td colspan="7">{none}</td></tr>\n  ')
     return _safe("".join(written))
 
 
