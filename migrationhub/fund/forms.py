@@ -35,7 +35,7 @@ def earmark_choices() -> list[tuple[str, str]]:
     """`none`, then every GCM objective, area of cooperation and UN M49 region."""
     choices = taxonomy_selectors.vocabulary_choices()
     rows: list[tuple[str, str]] = [("none", str(_("None (unearmarked)")))]
-    objective, area, region = _("Objective"), _("Area"), _("Region")
+    objective, area, region = _("Objective"), _("Area of cooperation"), _("Region")
     rows += [(f"objective-{c}", f"{objective} {label}") for c, label in choices["objectives"]]
     rows += [(f"area-{c}", f"{area}: {label}") for c, label in choices["areas"]]
     rows += [(f"region-{c}", f"{region}: {label}") for c, label in choices["regions"]]
