@@ -170,12 +170,10 @@ def corridor_stats(
     band: int = HEADLINE_BAND,
     above_5: bool | None = None,
     named_only: bool = False,
-    with_published: bool = False,
 ) -> QuerySet[CorridorStat]:
     """Computed corridor indicators, filtered; the corridor and its countries come along
     (`named_only`: of the countries, only what names them and makes the corridor's code, for
-    the pages' lists of corridors; `with_published`: each stat's `published`, the World Bank's
-    published average of its corridor and quarter or None, in the same query)."""
+    the pages' lists of corridors)."""
     stats = CorridorStat.objects.filter(band_usd=band).select_related(
         "corridor__sending", "corridor__receiving"
     )
@@ -183,17 +181,6 @@ def corridor_stats(
         stats = stats.only(
             *(f.name for f in CorridorStat._meta.concrete_fields),
             *(f"corridor__{end}__{name}" for end in ("sending", "receiving") for name in NAMED),
-        )
-    if with_published:
-        # one row at most: (corridor, quarter) is unique
-        stats = stats.annotate(
-            published=Subquery(
-                PublishedCorridorCost.objects.filter(
-                    corridor_id=OuterRef("corridor_id"), quarter=OuterRef("period")
-                )
-                .order_by()
-                .values("average_pct")[:1]
-            )
         )
     if sending:
         stats = stats.filter(corridor__sending__iso3=sending.upper())
@@ -207,7 +194,9 @@ def corridor_stats(
 
 
 def published_for(stats: Iterable[CorridorStat]) -> dict[tuple[int, str], Decimal]:
-    """The World Bank's published averages for these corridor stats, in one query."""
+    """The World Bank's published averages for these corridor stats, in one query, as stored
+    (an annotation's subquery would come back quantised on SQLite: `3.80461549758910` for the
+    published `3.8046154975891`)."""
     stats = list(stats)
     if not stats:
         return {}
@@ -326,7 +315,6 @@ class RankedCorridor:
 
     corridor: CorridorName
     average_pct: Decimal
-    corridor_id: int
 
 
 @dataclass
@@ -428,9 +416,8 @@ def monitor(period: str | None = None, band: int = HEADLINE_BAND, rows: int = 10
                     labels.get(receiving, receiving),
                 ),
                 average_pct=average,
-                corridor_id=corridor_id,
             )
-            for corridor_id, average, sending, receiving in chosen
+            for _corridor_id, average, sending, receiving in chosen
         ]
 
     return Monitor(
@@ -595,13 +582,19 @@ def comparison(
         raise _no_prices(sending, receiving)
     period = period.upper() if period and period.upper() in known else known[0]
     # the columns ranked, as tuples: no model instance per quote, service and provider
-    rows = list(
-        Quote.objects.filter(service__corridor=corridor, period=period).values_list(*_QUOTED)
-    )
+    rows = list(Quote.objects.filter(service__corridor=corridor, period=period).values(*_QUOTED))
     # each label translated once per comparison, not once per quote
-    types = {row[2]: str(PROVIDER_TYPE_LABELS.get(row[2], row[2])) for row in rows}
-    instruments = {row[4]: str(INSTRUMENT_LABELS.get(row[4], "")) for row in rows}
-    speeds = {row[7]: str(SPEED_LABELS.get(row[7], "")) for row in rows}
+    types = {
+        code: str(PROVIDER_TYPE_LABELS.get(code, code))
+        for code in {row["service__provider__type"] for row in rows}
+    }
+    instruments = {
+        code: str(INSTRUMENT_LABELS.get(code, ""))
+        for code in {row["service__payment_instrument"] for row in rows}
+    }
+    speeds = {
+        code: str(SPEED_LABELS.get(code, "")) for code in {row["service__speed"] for row in rows}
+    }
     result = ranking.rank([_surveyed(row, types, instruments, speeds) for row in rows], amount)
     for offer in [*result.offers, *result.not_ranked]:
         offer.reason = not_ranked_reason(offer.why_not_ranked)
@@ -611,12 +604,12 @@ def comparison(
         corridor=corridor,
         period=period,
         periods=known,
-        survey=survey(period, (row[_SOURCE] for row in rows), known[0]),
+        survey=survey(period, (row["source"] for row in rows), known[0]),
         # one row by the unique constraint: no ordering (the default one joins the countries)
         stat=CorridorStat.objects.filter(corridor=corridor, period=period, band_usd=result.band_usd)
         .order_by()
         .first(),
-        surveyed_on=max((row[_SURVEYED_ON] for row in rows if row[_SURVEYED_ON]), default=None),
+        surveyed_on=max((row["surveyed_on"] for row in rows if row["surveyed_on"]), default=None),
     )
 
 
@@ -642,7 +635,7 @@ def condition_label(condition: ranking.Condition) -> str:
     return labels[condition]
 
 
-# What `_surveyed` reads of a quote, its service and provider, in this order.
+# What a comparison reads of a quote, its service and provider (`_surveyed`, `comparison`).
 _QUOTED = (
     "service_id",
     "service__provider__name",
@@ -667,60 +660,35 @@ _QUOTED = (
     "source",
     "surveyed_on",
 )
-_SOURCE, _SURVEYED_ON = _QUOTED.index("source"), _QUOTED.index("surveyed_on")
 
 
 def _surveyed(
-    row: tuple[Any, ...], types: dict[str, str], instruments: dict[str, str], speeds: dict[str, str]
+    row: dict[str, Any], types: dict[str, str], instruments: dict[str, str], speeds: dict[str, str]
 ) -> ranking.SurveyedQuote:
     """A row of `_QUOTED` as the ranking reads it, its codes labelled from the translated
     `types`, `instruments` and `speeds`."""
-    (
-        service_id,
-        provider,
-        provider_type,
-        product,
-        instrument,
-        access_point,
-        pickup_method,
-        speed,
-        coverage,
-        smart_access,
-        band_usd,
-        currency_sent,
-        amount_sent,
-        fee,
-        fx_rate_offered,
-        interbank_rate,
-        total_cost_pct,
-        transparent,
-        payout_currency,
-        notes,
-        _source,
-        _surveyed_on,
-    ) = row
     return ranking.SurveyedQuote(
         service=ranking.ServiceInfo(
-            service_id=service_id,
-            provider=provider,
-            provider_type=types[provider_type],
-            product=product,
-            payment_instrument=instruments[instrument],
-            access_point=access_point,
-            pickup_method=pickup_method,
-            speed=speed,
-            speed_label=speeds[speed],
-            coverage=coverage,
-            smart_access=smart_access,
+            service_id=row["service_id"],
+            provider=row["service__provider__name"],
+            provider_type=types[row["service__provider__type"]],
+            product=row["service__product"],
+            payment_instrument=instruments[row["service__payment_instrument"]],
+            access_point=row["service__access_point"],
+            pickup_method=row["service__pickup_method"],
+            speed=row["service__speed"],
+            speed_label=speeds[row["service__speed"]],
+            coverage=row["service__coverage"],
+            smart_access=row["service__smart_access"],
         ),
-        band_usd=band_usd,
-        currency_sent=currency_sent,
-        amount_sent=amount_sent,
-        fee=fee,
-        fx_rate_offered=fx_rate_offered,
-        interbank_rate=interbank_rate,
-        total_cost_pct=total_cost_pct,
-        transparent=transparent,
-        payout_currency=payout_currency,
-        notes=tuple(note for note in notes.splitlines() if note.strip()),
+        band_usd=row["band_usd"],
+        currency_sent=row["currency_sent"],
+        amount_sent=row["amount_sent"],
+        fee=row["fee"],
+        fx_rate_offered=row["fx_rate_offered"],
+        interbank_rate=row["interbank_rate"],
+        total_cost_pct=row["total_cost_pct"],
+        transparent=row["transparent"],
+        payout_currency=row["payout_currency"],
+        notes=tuple(note for note in row["notes"].splitlines() if note.strip()),
     )

@@ -137,7 +137,6 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
         receiving=filters.get("receiving") or None,
         above_5=True if filters.get("above_5") else None,
         named_only=True,
-        with_published=True,
     )
     order = filters.get("order") or "corridor"
     if order == "cheapest":
@@ -145,7 +144,8 @@ def corridor_list(request: HttpRequest) -> HttpResponse:
     elif order == "dearest":
         stats = stats.order_by("-average_pct")
     page = paginate(stats, page_number(request.GET), PAGE_SIZE)
-    rows = [(s, s.published) for s in page.items]
+    published = selectors.published_for(page.items)
+    rows = [(s, published.get((s.corridor_id, s.period))) for s in page.items]
     below_zero = any(s.average_pct < 0 or s.cheapest_pct < 0 for s in page.items)
     return render(
         request,

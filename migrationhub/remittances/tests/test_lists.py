@@ -100,7 +100,7 @@ def test_corridor_rows_escape_names_and_say_when_none_matches():
 def test_monitor_lists_escape_names_and_write_nothing_when_empty():
     name = CorridorName("USA", "MEX", HOSTILE, "Mexico")
     with translation.override("en"):
-        ranking = lists.corridor_ranking([RankedCorridor(name, D("1.234"), 1)])
+        ranking = lists.corridor_ranking([RankedCorridor(name, D("1.234"))])
         types = lists.provider_type_rows([GroupRow("bank", HOSTILE, D("9.999"), 3)])
         regions = lists.region_rows([(HOSTILE, [D("2"), None])])
     assert ranking == (

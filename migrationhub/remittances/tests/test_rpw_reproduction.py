@@ -177,3 +177,26 @@ def test_the_real_data_are_shown_honestly(rpw_data, client):
     (hnd,) = selectors.corridor_stats(sending="USA", receiving="HND", period="2014Q2")
     published = published_corridor_averages()[("USA", "HND", "2014Q2")]
     assert abs(hnd.average_pct - published) <= TOLERANCE and hnd.average_pct < 0
+
+
+def test_the_published_figure_is_exported_digit_for_digit(rpw_data):
+    """Beside each corridor's computed average, the World Bank's published figure as stored:
+    read from its column (an annotation's subquery came back quantised on SQLite,
+    `3.80461549758910` for `3.8046154975891`)."""
+    from migrationhub.remittances import exports
+    from migrationhub.remittances.models import PublishedCorridorCost
+
+    stored = {
+        (p.corridor.sending.iso3, p.corridor.receiving.iso3, p.quarter): str(p.average_pct)
+        for p in PublishedCorridorCost.objects.select_related(
+            "corridor__sending", "corridor__receiving"
+        )
+    }
+    rows = list(exports.corridor_rows())
+    exported = {
+        (r["sending"], r["receiving"], r["quarter"]): str(r["published_avg_total_cost_pct"])
+        for r in rows
+        if r["published_avg_total_cost_pct"] is not None
+    }
+    assert len(exported) == 2167
+    assert all(exported[key] == stored[key] for key in exported)
