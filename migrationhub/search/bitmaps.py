@@ -82,3 +82,43 @@ def descending(bits: int, skip: int = 0, count: int | None = None) -> list[int]:
                 return ids
         skip = 0
     return ids
+
+
+# -- stored postings: a term's documents, in whichever form is smaller -----------------------------
+# b"" is the empty set; b"S" + the ids as ascending little-endian uint32 (sparse: a few documents);
+# b"D" + the bitset's bytes (dense: more than one document in 32). So a term costs at most
+# 4 bytes a document and at most max(id) / 8 bytes.
+SPARSE, DENSE = b"S", b"D"
+
+
+def encode_postings(ids: np.ndarray) -> bytes:
+    """The stored form of the set of `ids` (ascending, distinct)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if not len(ids):
+        return b""
+    if 4 * len(ids) <= int(ids[-1]) // 8 + 1:
+        return SPARSE + ids.astype("<u4").tobytes()
+    flags = np.zeros(int(ids[-1]) + 1, dtype=bool)
+    flags[ids] = True
+    return DENSE + np.packbits(flags, bitorder="little").tobytes()
+
+
+def encode_postings_of(bits: int) -> bytes:
+    """The stored form of a bitset."""
+    if not bits:
+        return b""
+    data = to_bytes(bits)
+    if bits.bit_count() * 4 > len(data):
+        return DENSE + data
+    flags = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+    return SPARSE + np.flatnonzero(flags).astype("<u4").tobytes()
+
+
+def decode_postings(data: bytes | memoryview | None) -> int:
+    """The bitset of stored postings."""
+    data = bytes(data or b"")
+    if not data:
+        return 0
+    if data[:1] == DENSE:
+        return int.from_bytes(data[1:], "little")
+    return from_ids(np.frombuffer(data, dtype="<u4", offset=1))

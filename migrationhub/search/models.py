@@ -70,14 +70,17 @@ class FacetBitmap(models.Model):
 
 class Term(models.Model):
     """One index term: in how many documents it occurs, the word (as written, lower case) it most
-    often stands for, and its champions: the documents in which it weighs most (`topk.py`),
-    with `floor`, the weakest champion's impact once the list is full."""
+    often stands for, its champions: the documents in which it weighs most (`topk.py`),
+    with `floor`, the weakest champion's impact once the list is full, and its postings: every
+    document it occurs in (`bitmaps.encode_postings`), so a search matches its words by reading
+    a few rows instead of scanning the full-text index (`backends/base.py`)."""
 
     term = models.CharField(max_length=64, unique=True)
     word = models.CharField(max_length=64, default="")
     documents = models.IntegerField(default=0)
     floor = models.FloatField(default=0.0)
     champions = models.BinaryField(default=b"")
+    postings = models.BinaryField(default=b"")
 
     class Meta:
         db_table = "search_term"

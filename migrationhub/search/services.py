@@ -231,10 +231,16 @@ def _terms_update(
             if added or term in old_terms:
                 entries = topk.merge(topk.decode(row.champions), added, {document_id})
                 row.champions, row.floor = topk.encode(entries), topk.floor(entries)
+            if (term in new_terms) != (term in old_terms):
+                bits = bitmaps.decode_postings(row.postings)
+                bits = bits | 1 << document_id if term in new_terms else bits & ~(1 << document_id)
+                row.postings = bitmaps.encode_postings_of(bits)
             if not row.word and term in words:
                 row.word = words[term]
             changed.append(row)
-    Term.objects.bulk_update(changed, ["documents", "word", "floor", "champions"], batch_size=200)
+    Term.objects.bulk_update(
+        changed, ["documents", "word", "floor", "champions", "postings"], batch_size=200
+    )
 
 
 class _TermsBuilder:
@@ -269,21 +275,24 @@ class _TermsBuilder:
             )
         changed, created = [], []
         for name in names:
-            data, floor, documents = built[name]
+            data, floor, documents, postings = built[name]
             row = existing.get(name)
             if row is None:
-                row = Term(term=name, word=self.words.get(name, "")[:64])
+                row = Term(term=name, word=self.words.get(name, "")[:64], postings=postings)
                 row.champions, row.floor = data, floor
                 created.append(row)
             else:
                 row.champions, row.floor = topk.merge_stored(row.champions, data)
+                row.postings = bitmaps.encode_postings_of(
+                    bitmaps.decode_postings(row.postings) | bitmaps.decode_postings(postings)
+                )
                 changed.append(row)
             row.documents += documents
             if not row.word:
                 row.word = self.words.get(name, "")[:64]
         Term.objects.bulk_create(created, batch_size=500)
         Term.objects.bulk_update(
-            changed, ["documents", "word", "floor", "champions"], batch_size=200
+            changed, ["documents", "word", "floor", "champions", "postings"], batch_size=200
         )
         return len(names)
 

@@ -48,6 +48,9 @@ FEW_FACET_IDS = 256
 """Facet counts of at most this many given documents are read by id, not from the bitmaps."""
 EXPANSIONS = 32
 """A prefix brings the champions of at most this many index terms (the commonest) it begins."""
+POSTINGS_TERMS = 256
+"""A word is matched from its terms' stored postings while its prefix begins at most this many
+index terms; past that, by the full-text index."""
 PRERANK = 1000
 """Candidates scored exactly, at most (or five times the end of the page asked for): the best by
 the bound of their score that the champion lists give."""
@@ -259,6 +262,19 @@ class Backend:
     def matches(
         self, parsed: ParsedQuery, scope: int, documents: int, match: str | None
     ) -> Matches:
+        stored = self.group_postings(parsed)
+        if stored is not None:  # each word's documents read from its terms' postings
+            groups = [bits & scope for bits in stored]
+            every = scope
+            for bits in groups:
+                every &= bits
+            if match != SOME and (match == ALL or len(groups) < 2 or every.bit_count() >= FEW):
+                return Matches(every, ALL, every.bit_count(), documents=documents)
+            anyword = bitmaps.union(groups)
+            if anyword == every and match != SOME:
+                return Matches(every, ALL, every.bit_count(), documents=documents)
+            return Matches(anyword, SOME, every.bit_count(), groups, documents)
+        # A prefix standing for too many terms: the full-text index matches.
         if match != SOME:
             every = self.match_ids(self.all_expression(parsed)) & scope
             if match == ALL or len(parsed.groups) < 2 or every.bit_count() >= FEW:
@@ -445,15 +461,10 @@ class Backend:
         wanted = self._expansions(parsed)
         per_group = [[t for t, _ in wanted.get(g.primary, [])[:EXPANSIONS]] for g in parsed.groups]
         names = sorted({t for terms in per_group for t in terms})
-        stored: dict[str, tuple[float, bytes]] = {}
-        if names:
-            with self.conn.cursor() as cursor:
-                cursor.execute(
-                    "SELECT term, floor, champions FROM search_term"
-                    f" WHERE term IN ({', '.join(['%s'] * len(names))})",
-                    names,
-                )
-                stored = {term: (float(floor), data) for term, floor, data in cursor.fetchall()}
+        stored = {
+            term: (float(floor), data)
+            for term, (floor, data) in self.term_columns(names, "floor, champions").items()
+        }
         lists = []
         for terms in per_group:
             # A prefix's terms add up in a document (ts_rank sums a prefix's lexemes; for bm25
@@ -478,6 +489,43 @@ class Backend:
                 bounds = impacts[order][first]
             lists.append((ids, bounds, floor))
         return lists
+
+    def term_columns(self, names: list[str], columns: str) -> dict[str, tuple]:
+        """{term: (its `columns`,)} of the index terms `names` that exist, in one statement."""
+        if not names:
+            return {}
+        with self.conn.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, {columns} FROM search_term"
+                f" WHERE term IN ({', '.join(['%s'] * len(names))})",
+                names,
+            )
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+    def group_postings(self, parsed: ParsedQuery) -> list[int] | None:
+        """Per group, the bitset of the documents it matches, from the stored postings of the
+        index terms it stands for (the union of a prefix's terms and of the other stems): one
+        read of a few rows instead of the full-text index's scan (8-11 ms at 100k documents on
+        PostgreSQL, tens of thousands of ids returned). The same documents as the full-text
+        match (tests/test_postings.py). None when a prefix stands for more than POSTINGS_TERMS
+        terms: reading them all would cost more than the scan."""
+        wanted = self._expansions(parsed)
+        per_group: list[set[str]] = []
+        for group in parsed.groups:
+            first = group.primary
+            if group.prefix:
+                names = {t for t, _ in wanted.get(first, []) if t.startswith(first)}
+                if len(names) > POSTINGS_TERMS:
+                    return None
+            else:
+                names = {first}
+            per_group.append(names | set(group.terms[1:]))
+        every = sorted(set().union(*per_group))
+        stored = {
+            term: bitmaps.decode_postings(data)
+            for term, (data,) in self.term_columns(every, "postings").items()
+        }
+        return [bitmaps.union(stored.get(t, 0) for t in names) for names in per_group]
 
     def document_frequencies(self, parsed: ParsedQuery) -> list[int]:
         """Per group, how many documents have its main stem (summed over a prefix's terms)."""

@@ -15,17 +15,23 @@ any-word search, times the share of the groups the document matches. The `tsvect
 once per candidate (`tsv || ''`, in a subquery the planner keeps), not once per group.
 
 Why it is shaped this way (bench/search_bench.py, 100k documents, 2 cores):
+- Words are matched from the terms' stored postings (`Backend.group_postings`), not by this
+  index: a bitmap scan of the GIN index returns 35k-75k matching ids in ~8-20 ms, reading a few
+  postings rows well under 1 ms. The index matches a prefix that begins more than
+  `POSTINGS_TERMS` terms.
 - A narrow heap. The document rows carry the body, the analysed text and the tsvector, so any
   scan would touch hundreds of MB, and a sequential scan detoasts every tsvector to evaluate `@@`.
   `toast_tuple_target = 128` moves them out of line: the heap is ~20 MB, and a bitmap scan of the
-  GIN index (exact for prefix terms: no recheck, so no detoasting) returns 35k-75k matching ids in
-  ~15-20 ms.
+  GIN index (exact for prefix terms: no recheck, so no detoasting) stays cheap.
 - The planner does not know what detoasting costs and picks a sequential scan for broad queries,
-  so a search runs in one transaction with `enable_seqscan` off, set locally (`set_config(…,
-  true)`) and restored at its end, never for the session.
+  so the index's match and the newest page run in a transaction with `enable_seqscan` off, set
+  locally (`set_config(…, true)`) and restored at its end, never for the session. The other
+  statements (scores of candidates by id, postings and terms by term) use their indexes anyway.
 - Only candidates are scored (`id = ANY(…)`, a few thousand tsvectors detoasted, ~5 µs each; see
   `topk.py`), instead of every match (~300-900 ms at 100k).
 """
+
+import contextlib
 
 from django.db import transaction
 
@@ -95,8 +101,12 @@ class PostgresBackend(Backend):
     def any_expression(self, parsed):
         return " | ".join(self.group_expression(g) for g in parsed.groups)
 
-    def search(self, parsed, **options):
-        # One transaction for the whole search, with sequential scans off (see the docstring).
+    @contextlib.contextmanager
+    def _seqscan_off(self):
+        """Sequential scans off for the statements inside (see the docstring), in a transaction
+        whose end ends the setting, or restored when an outer transaction goes on. Only the
+        statements whose plans need it: a search that reads postings runs no BEGIN, no setting,
+        no COMMIT (three round trips)."""
         outermost = not self.conn.in_atomic_block and self.conn.get_autocommit()
         with transaction.atomic(using=self.conn.alias, savepoint=False):
             with self.conn.cursor() as cursor:
@@ -106,19 +116,23 @@ class PostgresBackend(Backend):
                 )
                 previous = cursor.fetchone()[0]
             try:
-                return super().search(parsed, **options)
+                yield
             finally:
                 if not outermost:  # else its end ends the setting local to it
                     with self.conn.cursor() as cursor:
                         cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
     def match_ids(self, expression):
-        with self.conn.cursor() as cursor:
+        with self._seqscan_off(), self.conn.cursor() as cursor:
             cursor.execute(
                 f"SELECT array_agg(d.id) FROM search_document d WHERE d.tsv @@ {QUERY}",
                 [expression],
             )
             return bitmaps.from_ids(cursor.fetchone()[0] or [])
+
+    def newest_page(self, kinds, filters, limit, offset):
+        with self._seqscan_off():
+            return super().newest_page(kinds, filters, limit, offset)
 
     def score(self, parsed, ids, found):
         if not ids:

@@ -10,6 +10,8 @@ SQLite table rebuilds drop triggers.
 
 Why it is shaped this way (bench/search_bench.py, 100k documents, 2 cores; see base.py for the
 bitsets and the top-k ranking):
+- Words are matched from the terms' stored postings (`Backend.group_postings`); `MATCH` matches a
+  prefix that begins more than `POSTINGS_TERMS` terms.
 - Matching is cheap, ranking is not: `MATCH` alone yields 35k rowids in ~5 ms, while bm25 for all
   of them plus the sort (`ORDER BY rank`, the reference) takes ~50 ms. The matched rowids are read
   once, as one `json_group_array` string rather than 35k rows (parsed by the C JSON decoder, 2x
