@@ -58,6 +58,17 @@ def union(bitsets: Iterable[int]) -> int:
     return result
 
 
+def contains(bits: int, ids: np.ndarray) -> np.ndarray:
+    """Whether each of `ids` (an int64 array) is in `bits`, as a bool array: a few thousand
+    candidates tested against a term's documents without listing them."""
+    data = np.frombuffer(to_bytes(bits), dtype=np.uint8)
+    byte = ids >> 3
+    inside = byte < len(data)
+    found = np.zeros(len(ids), dtype=bool)
+    found[inside] = (data[byte[inside]] >> (ids[inside] & 7).astype(np.uint8)) & 1 == 1
+    return found
+
+
 def descending(bits: int, skip: int = 0, count: int | None = None) -> list[int]:
     """The ids in `bits`, highest first, after skipping `skip` of them, at most `count`."""
     data = to_bytes(bits)

@@ -35,6 +35,8 @@ class ParsedQuery:
     language: str | None = None  # detected from the query (analysis.detect_language)
     # the index terms each query term stands for, with their document counts (backends/base.py)
     expansions: dict[str, list[tuple[str, int]]] | None = field(default=None, repr=False)
+    # the documents of each index term read from its stored postings (backends/base.py)
+    postings: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def empty(self) -> bool:

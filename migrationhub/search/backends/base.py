@@ -33,6 +33,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from threading import Lock
+from typing import NamedTuple
 
 import numpy as np
 
@@ -149,12 +150,23 @@ class Matches:
     documents: int = 0  # documents in the index (idf)
 
 
+class ChampionList(NamedTuple):
+    """A query group's champions (`Backend.champion_lists`)."""
+
+    ids: np.ndarray  # ascending
+    bounds: np.ndarray  # the bound of each one's impact
+    floor: float  # the bound of any other document's impact
+    # each index term's own list, by id: (term, ids, impacts, floor)
+    terms: list[tuple[str, np.ndarray, np.ndarray, float]]
+
+
 class Backend:
     """Subclasses supply the vendor SQL: the full-text match of an expression, the exact scores
     of candidates, and the schema."""
 
     prefix_terms_add = False  # whether the score sums the index terms a prefix matches
     score_rounds = False  # whether scoring costs per candidate (else per query): `score_best`
+    impacts_exact = False  # whether a stored impact is the score function's own share: `known`
 
     def __init__(self, conn):
         self.conn = conn
@@ -355,8 +367,8 @@ class Backend:
         if total <= RANK_ALL:
             scores = self.score(parsed, bitmaps.descending(matched), found)
         else:
-            ids, bounds = self.candidates(parsed, found, offset + limit)
-            scores = self.score_best(parsed, ids, bounds, found, offset + limit)
+            ids, bounds, known = self.candidates(parsed, found, offset + limit)
+            scores = self.score_best(parsed, ids, bounds, found, offset + limit, known)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
         page = ranked[offset : offset + limit]
         if len(page) < limit and total > len(ranked):
@@ -368,32 +380,43 @@ class Backend:
         return self.highlight(parsed, page)
 
     def score_best(
-        self, parsed, ids: list[int], bounds: list[float], found: Matches, needed: int
+        self,
+        parsed,
+        ids: list[int],
+        bounds: list[float],
+        found: Matches,
+        needed: int,
+        known: dict[int, float] | None = None,
     ) -> dict[int, float]:
         """The exact scores of the candidates `ids` (best bound first) that can reach the top
-        `needed`. Where scoring costs the database per candidate (`score_rounds`), they are
-        scored in rounds (SCORE_FIRST or twice `needed`, then twice as many each time), and the
-        rest left out once the `needed`-th best exact score beats the best bound left by
-        BOUND_SLACK: no candidate left could enter the top. Otherwise all at once."""
-        if not self.score_rounds or len(ids) <= SCORE_FIRST:
-            return self.score(parsed, ids, found)
-        scores: dict[int, float] = {}
+        `needed`. `known`: the candidates whose exact score the champion lists already give
+        (`term_values`); the database scores only the others. Where scoring costs the database
+        per candidate (`score_rounds`), they are scored in rounds (SCORE_FIRST or twice `needed`,
+        then twice as many each time), and the rest left out once the `needed`-th best exact
+        score beats the best bound left by BOUND_SLACK: no candidate left could enter the top.
+        Otherwise all at once."""
+        scores = dict(known or {})
+        rest = [(i, b) for i, b in zip(ids, bounds, strict=True) if i not in scores]
+        if not self.score_rounds or (not scores and len(rest) <= SCORE_FIRST):
+            scores.update(self.score(parsed, [i for i, _ in rest], found))
+            return scores
         start, size = 0, max(SCORE_FIRST, 2 * needed)
-        while start < len(ids):
-            scores.update(self.score(parsed, ids[start : start + size], found))
+        while start < len(rest):
+            if len(scores) >= needed:
+                kth = heapq.nlargest(needed, scores.values())[-1]
+                if kth > rest[start][1] * BOUND_SLACK:
+                    break
+            scores.update(self.score(parsed, [i for i, _ in rest[start : start + size]], found))
             start += size
             size *= 2
-            if start < len(ids) and len(scores) >= needed:
-                kth = heapq.nlargest(needed, scores.values())[-1]
-                if kth > bounds[start] * BOUND_SLACK:
-                    break
         return scores
 
     def candidates(
         self, parsed: ParsedQuery, found: Matches, needed: int
-    ) -> tuple[list[int], list[float]]:
+    ) -> tuple[list[int], list[float], dict[int, float]]:
         """The matches worth scoring exactly, at most max(PRERANK, 5 x needed) of them, best
-        bound first, with their bounds.
+        bound first, with their bounds, and the exact scores of those the lists already give
+        (`term_values`).
 
         They are drawn from the champions of the query's terms among the matches (for an
         any-word search also the documents with the most words; when that is too few for the
@@ -404,7 +427,7 @@ class Backend:
         matched = found.bits
         lists = self.champion_lists(parsed)
         chosen = matched & bitmaps.from_ids(
-            np.concatenate([ids for ids, _, _ in lists]) if lists else []
+            np.concatenate([champions.ids for champions in lists]) if lists else []
         )
         if found.groups:  # the documents with the most words, while they stay few enough
             for level in reversed(coordination_levels(found.groups, matched)):
@@ -416,28 +439,77 @@ class Backend:
         ids = bitmaps.descending(chosen)
         wanted = max(PRERANK, 5 * needed)
         if len(ids) <= wanted and (not self.score_rounds or len(ids) <= SCORE_FIRST):
-            return ids, [math.inf] * len(ids)  # all scored at once: no bound needed
+            return ids, [math.inf] * len(ids), {}  # all scored at once: no bound needed
         weights = [self.weight(found.documents, df) for df in self.document_frequencies(parsed)]
         candidates = np.asarray(ids, dtype=np.int64)
+        exact = self.term_values(parsed, lists, candidates)
         bound = np.zeros(len(candidates))
         share = np.full(len(candidates), len(parsed.groups))
-        for g, (champions, impacts, floor) in enumerate(lists):
-            values = np.full(len(candidates), floor)
-            if len(champions):
-                at = np.minimum(np.searchsorted(champions, candidates), len(champions) - 1)
-                hit = champions[at] == candidates
-                values[hit] = impacts[at[hit]]
+        for g, champions in enumerate(lists):
+            if exact is not None:
+                values = exact[0][g]
+            else:
+                values = np.full(len(candidates), champions.floor)
+                if len(champions.ids):
+                    at = np.minimum(
+                        np.searchsorted(champions.ids, candidates), len(champions.ids) - 1
+                    )
+                    hit = champions.ids[at] == candidates
+                    values[hit] = champions.bounds[at[hit]]
             if found.groups:
-                member = np.isin(candidates, bitmaps.descending(found.groups[g] & chosen))
-                values *= member
+                member = bitmaps.contains(found.groups[g], candidates)
+                values = values * member
                 share -= ~member
             bound += weights[g] * values
-        bound *= share / len(parsed.groups)
+        if found.groups:  # as `score` computes it, so that known and scored compare exactly
+            bound = bound * share / len(parsed.groups)
         best = np.lexsort((-candidates, -bound))[:wanted]  # ties: the newest first
-        if len(lists) < len(parsed.groups) or any(not len(c) and not f for c, _, f in lists):
+        if len(lists) < len(parsed.groups) or any(not len(c.ids) and not c.floor for c in lists):
             # A word without stored lists (an index older than them): no bound holds.
-            return candidates[best].tolist(), [math.inf] * len(best)
-        return candidates[best].tolist(), bound[best].tolist()
+            return candidates[best].tolist(), [math.inf] * len(best), {}
+        known = {}
+        if exact is not None:
+            mask = exact[1][best]
+            known = dict(
+                zip(candidates[best][mask].tolist(), bound[best][mask].tolist(), strict=True)
+            )
+        return candidates[best].tolist(), bound[best].tolist(), known
+
+    def term_values(
+        self, parsed: ParsedQuery, lists: list[ChampionList], candidates: np.ndarray
+    ) -> tuple[list[np.ndarray], np.ndarray] | None:
+        """Per group, each candidate's impact or its bound, and which candidates' impacts are
+        all exact; None where the lists cannot tell (`impacts_exact` off, matches not read
+        from postings, a prefix past EXPANSIONS terms).
+
+        Where a stored impact is the score function's own share of a term (`ts_rank` on
+        PostgreSQL), the postings tell which of a group's terms a candidate has: a term it
+        lacks adds nothing (not the list's floor), a term whose champion it is adds its stored
+        impact, and only a term it has without being a champion adds the floor, as a bound.
+        A candidate that is a champion of every term it has is scored from the lists, the sum
+        `score` computes (known), and costs the database no `tsvector` read; the bounds of the
+        others are tighter, so the rounds of `score_best` stop sooner."""
+        if not self.impacts_exact or parsed.postings is None:
+            return None
+        wanted = self._expansions(parsed)
+        known = np.ones(len(candidates), dtype=bool)
+        per_group = []
+        for group, champions in zip(parsed.groups, lists, strict=True):
+            if len(wanted.get(group.primary, [])) > len(champions.terms):
+                return None  # a prefix past EXPANSIONS: some of its terms' lists unread
+            value = np.zeros(len(candidates))
+            for term, ids, impacts, floor in champions.terms:
+                has = bitmaps.contains(parsed.postings.get(term, 0), candidates)
+                hit = np.zeros(len(candidates), dtype=bool)
+                if len(ids):
+                    at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
+                    hit = ids[at] == candidates
+                    value[hit] += impacts[at[hit]]
+                uncertain = has & ~hit
+                value[uncertain] += floor
+                known &= ~uncertain
+            per_group.append(value)
+        return per_group, known
 
     def exhaustive(self, parsed: ParsedQuery, k: int = 20, *, kinds=()) -> list[int]:
         """The top k ids by scoring every match (the reference of the top-k ranking: bench and
@@ -454,10 +526,10 @@ class Backend:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
         return [i for i, _ in ranked[:k]]
 
-    def champion_lists(self, parsed: ParsedQuery) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    def champion_lists(self, parsed: ParsedQuery) -> list[ChampionList]:
         """Per group, its champions (ids, ascending) with the bound of their impact (over each of
-        the EXPANSIONS commonest index terms a prefix begins), and the bound of any other
-        document's impact (the sum of the lists' floors)."""
+        the EXPANSIONS commonest index terms a prefix begins), the bound of any other
+        document's impact (the sum of the lists' floors), and each term's own list."""
         wanted = self._expansions(parsed)
         per_group = [[t for t, _ in wanted.get(g.primary, [])[:EXPANSIONS]] for g in parsed.groups]
         names = sorted({t for terms in per_group for t in terms})
@@ -487,7 +559,14 @@ class Backend:
                 order = np.lexsort((-impacts, ids))  # by id, the best impact first
                 ids, first = np.unique(ids[order], return_index=True)
                 bounds = impacts[order][first]
-            lists.append((ids, bounds, floor))
+            lists.append(
+                ChampionList(
+                    ids,
+                    bounds,
+                    floor,
+                    [(t, *by_id(*d), stored[t][0]) for t, d in zip(present, decoded, strict=True)],
+                )
+            )
         return lists
 
     def term_columns(self, names: list[str], columns: str) -> dict[str, tuple]:
@@ -525,6 +604,7 @@ class Backend:
             term: bitmaps.decode_postings(data)
             for term, (data,) in self.term_columns(every, "postings").items()
         }
+        parsed.postings = stored
         return [bitmaps.union(stored.get(t, 0) for t in names) for names in per_group]
 
     def document_frequencies(self, parsed: ParsedQuery) -> list[int]:
@@ -657,6 +737,12 @@ class Backend:
             Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), 0.0)
             for doc_id, kind, object_id, title, snippet in rows
         ]
+
+
+def by_id(ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A stored list (best first) ordered by id, for `searchsorted`."""
+    order = np.argsort(ids, kind="stable")
+    return ids[order], values[order]
 
 
 def coordination_levels(groups: list[int], within: int) -> list[int]:

@@ -28,7 +28,8 @@ Why it is shaped this way (bench/search_bench.py, 100k documents, 2 cores):
   locally (`set_config(…, true)`) and restored at its end, never for the session. The other
   statements (scores of candidates by id, postings and terms by term) use their indexes anyway.
 - Only candidates are scored (`id = ANY(…)`, a few thousand tsvectors detoasted, ~5 µs each; see
-  `topk.py`), instead of every match (~300-900 ms at 100k).
+  `topk.py`), instead of every match (~300-900 ms at 100k); and of those, only the ones whose
+  score the champion lists cannot give (`Backend.term_values`: about half at 100k).
 """
 
 import contextlib
@@ -68,6 +69,7 @@ def ts_term(term: str, prefix: bool) -> str:
 class PostgresBackend(Backend):
     prefix_terms_add = True  # ts_rank adds up the lexemes a prefix item matches
     score_rounds = True  # ts_rank of each candidate's tsvector: ~11 µs a candidate at 100k
+    impacts_exact = True  # a champion's stored impact is its ts_rank (topk.ts_rank_impact)
 
     def install(self) -> None:
         with self.conn.cursor() as cursor:

@@ -86,6 +86,15 @@ def test_encoded_postings_come_back_as_the_same_set_sparse_or_dense():
         assert len(stored) <= 1 + min(4 * len(ids), (ids[-1] // 8 + 1) if ids else 0)
 
 
+def test_contains_tests_candidates_against_a_set_past_its_end_too():
+    rng = random.Random(9)
+    members = set(rng.sample(range(3000), 700))
+    bits = bitmaps.from_ids(sorted(members))
+    candidates = np.asarray([0, 1, 2999, 3000, 10_000, *rng.sample(range(4000), 500)])
+    assert bitmaps.contains(bits, candidates).tolist() == [c in members for c in candidates]
+    assert not bitmaps.contains(0, candidates).any()
+
+
 def test_postings_follow_single_writes_updates_and_deletions():
     # given: documents in the six languages, one edited, one deleted
     documents = [index(*text) for text in TEXTS]
