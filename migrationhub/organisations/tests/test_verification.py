@@ -230,3 +230,46 @@ def test_an_index_written_before_verification_existed_still_lists_everyone(refer
     # then nobody is lost: the list is not grouped until the index is rebuilt
     assert result.total == 2
     assert {i.object for i in result.page.items} == set(orgs)
+
+
+OLD_EXPERTISE = (  # the objective page's list as a template wrote it before directory.py
+    "{% load i18n content %}<ul>{% for org in organisations %}<li>"
+    "<a href=\"{% url 'organisations:detail' org.slug %}\" {% content_attrs %}>"
+    "{{ org.display_name }}</a>{% if not org.claims_public_body %} — "
+    "{{ org.stakeholder_type.label }}{% endif %}{% if not org.is_verified %} · "
+    '{% if org.is_verified %}<span class="badge-verified">{% trans "Verified" %}</span>'
+    '{% elif org.claims_public_body %}<span class="badge-unverified">{% trans "Unverified" %}'
+    '</span> <span class="claim">{% blocktrans trimmed with type=org.stakeholder_type.label %}'
+    "Claims to be a public body ({{ type }}) — not yet verified{% endblocktrans %}</span>"
+    '{% else %}<span class="badge-unverified">{% trans "Unverified" %}</span>{% endif %}'
+    "{% endif %}</li>{% endfor %}</ul>"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zh"])
+def test_the_expertise_list_written_in_python_is_the_templates_markup(reference, language):
+    # given a verified organisation, an unverified one and one claiming to be a public body
+    import html
+
+    from django.template import engines
+    from django.utils import translation
+
+    from migrationhub.organisations.templatetags.directory import expertise_items
+
+    founder = make_user()
+    organisations = [
+        make_organisation(name="Verified <NGO> & co"),  # registered by the platform: verified
+        make_organisation(admin=founder, name="L'association"),
+        make_organisation(
+            admin=founder, name="Ministry of Labour", stakeholder_type="national-government"
+        ),
+    ]
+    with translation.override(language):
+        # when
+        new = expertise_items(organisations)
+        old = engines["django"].from_string(OLD_EXPERTISE).render({"organisations": organisations})
+    # then: the same markup and text (apostrophes escaped here, as the other lists escape them)
+    assert html.unescape(f"<ul>{new}</ul>") == html.unescape(old)
+    assert "Verified &lt;NGO&gt; &amp; co" in new
+    assert organisations[0].is_verified and new.count("badge-unverified") == 2
+    assert new.count('class="claim"') == 1
