@@ -156,7 +156,7 @@ class ChampionList(NamedTuple):
     ids: np.ndarray  # ascending
     bounds: np.ndarray  # the bound of each one's impact
     floor: float  # the bound of any other document's impact
-    # each index term's own list, by id: (term, ids, impacts, floor)
+    # each index term's own list, by id: (term, ids, impacts, floor); where `impacts_exact`
     terms: list[tuple[str, np.ndarray, np.ndarray, float]]
 
 
@@ -559,14 +559,13 @@ class Backend:
                 order = np.lexsort((-impacts, ids))  # by id, the best impact first
                 ids, first = np.unique(ids[order], return_index=True)
                 bounds = impacts[order][first]
-            lists.append(
-                ChampionList(
-                    ids,
-                    bounds,
-                    floor,
-                    [(t, *by_id(*d), stored[t][0]) for t, d in zip(present, decoded, strict=True)],
-                )
-            )
+            # Each term's own list, by id, only where `term_values` reads it.
+            own = [
+                (t, *by_id(*d), stored[t][0])
+                for t, d in zip(present, decoded, strict=True)
+                if self.impacts_exact
+            ]
+            lists.append(ChampionList(ids, bounds, floor, own))
         return lists
 
     def term_columns(self, names: list[str], columns: str) -> dict[str, tuple]:

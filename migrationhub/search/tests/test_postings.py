@@ -173,10 +173,11 @@ def test_a_prefix_of_too_many_terms_is_matched_by_the_full_text_index(monkeypatc
     assert [h.document_id for h in result.hits] == [h.document_id for h in by_postings.hits]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="enable_seqscan is a PostgreSQL planner setting"
+)
 def test_only_the_full_text_match_turns_sequential_scans_off_and_back(monkeypatch):
     # given: on PostgreSQL, a search by postings and one by the full-text index
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
     from django.test.utils import CaptureQueriesContext
 
     from migrationhub.search.selectors import search
