@@ -61,6 +61,21 @@ class SearchMeta(PageMeta):
     suggestions: list[SearchSuggestionOut]
 
 
+def related_keys(obj: Any, relation: str, key: str) -> list[Any]:
+    """The `key` of each row of `obj`'s to-many `relation`, in its order: from the rows a
+    prefetch (or `attach_reference`) left, when there are, else queried.
+
+    Why not `obj.<relation>.all()`: Django builds a related manager and a queryset for each
+    call (about 15 us): with seven vocabularies on twenty practices, that was half of a search
+    answer's serialising time."""
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    prefetched = cache.get(relation) if cache else None
+    rows = prefetched._result_cache if prefetched is not None else None
+    if rows is None:
+        rows = getattr(obj, relation).all()
+    return [getattr(row, key) for row in rows]
+
+
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """`{status: ErrorOut}` for a route's `response=`: the errors it can answer."""
     return dict.fromkeys(statuses, ErrorOut)

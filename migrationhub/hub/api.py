@@ -16,7 +16,7 @@ from ninja.decorators import decorate_view
 from migrationhub.accounts.auth import TokenAuth, request_user, token_user
 from migrationhub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from migrationhub.core.page_cache import cached_api
-from migrationhub.core.schemas import FacetValueOut, PageMeta, SearchMeta, errors
+from migrationhub.core.schemas import FacetValueOut, PageMeta, SearchMeta, errors, related_keys
 from migrationhub.organisations.selectors import organisation_get
 
 from . import permissions, selectors, services
@@ -80,19 +80,19 @@ class SupportRequestOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_levels(obj: Any) -> Any:
-        return [lv.code for lv in obj.levels.all()]
+        return related_keys(obj, "levels", "code")
 
     @staticmethod
     def resolve_partner_types(obj: Any) -> Any:
-        return [t.code for t in obj.partner_types.all()]
+        return related_keys(obj, "partner_types", "code")
 
     @staticmethod
     def resolve_languages(obj: Any) -> Any:
-        return [lang.code for lang in obj.languages.all()]
+        return related_keys(obj, "languages", "code")
 
     @staticmethod
     def resolve_budget_min(obj: Any) -> Any:
@@ -258,15 +258,15 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_regions(obj: Any) -> Any:
-        return [r.m49 for r in obj.regions.all()]
+        return related_keys(obj, "regions", "m49")
 
     @staticmethod
     def resolve_languages(obj: Any) -> Any:
-        return [lang.code for lang in obj.languages.all()]
+        return related_keys(obj, "languages", "code")
 
 
 class OfferHitOut(OfferOut):
@@ -625,9 +625,9 @@ def offer_update(request: HttpRequest, slug: str, payload: OfferUpdateIn) -> Off
         "description": offer.description,
         "ends_on": offer.ends_on,
         "kinds": list(offer.kinds),
-        "objectives": [o.number for o in offer.objectives.all()],
-        "regions": [r.m49 for r in offer.regions.all()],
-        "languages": [lang.code for lang in offer.languages.all()],
+        "objectives": related_keys(offer, "objectives", "number"),
+        "regions": related_keys(offer, "regions", "m49"),
+        "languages": related_keys(offer, "languages", "code"),
         "capacity": offer.capacity,
         "language": offer.language_id,
     }

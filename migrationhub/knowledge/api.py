@@ -12,7 +12,7 @@ from ninja.decorators import decorate_view
 from migrationhub.accounts.auth import TokenAuth, request_user, token_user
 from migrationhub.core.errors import NotFound, ValidationFailed
 from migrationhub.core.page_cache import cached_api
-from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
+from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors, related_keys
 from migrationhub.organisations.selectors import organisation_get
 
 from . import permissions, selectors, services
@@ -64,31 +64,31 @@ class PracticeSummaryOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_principles(obj: Any) -> Any:
-        return [p.code for p in obj.principles.all()]
+        return related_keys(obj, "principles", "code")
 
     @staticmethod
     def resolve_areas(obj: Any) -> Any:
-        return [a.code for a in obj.areas.all()]
+        return related_keys(obj, "areas", "code")
 
     @staticmethod
     def resolve_countries(obj: Any) -> Any:
-        return [c.iso3 for c in obj.countries.all()]
+        return related_keys(obj, "countries", "iso3")
 
     @staticmethod
     def resolve_levels(obj: Any) -> Any:
-        return [lv.code for lv in obj.levels.all()]
+        return related_keys(obj, "levels", "code")
 
     @staticmethod
     def resolve_stakeholder_types(obj: Any) -> Any:
-        return [s.code for s in obj.stakeholder_types.all()]
+        return related_keys(obj, "stakeholder_types", "code")
 
     @staticmethod
     def resolve_sdg_targets(obj: Any) -> Any:
-        return [t.code for t in obj.sdg_targets.all()]
+        return related_keys(obj, "sdg_targets", "code")
 
     @staticmethod
     def resolve_stale(obj: Any) -> Any:
@@ -105,7 +105,7 @@ class PracticeOut(PracticeSummaryOut):
 
     @staticmethod
     def resolve_organisations(obj: Any) -> Any:
-        return [o.slug for o in obj.organisations.all()]
+        return related_keys(obj, "organisations", "slug")
 
     @staticmethod
     def resolve_translations(obj: Any) -> Any:
@@ -251,7 +251,7 @@ class EvidenceSummaryOut(Schema):
 
     @staticmethod
     def resolve_countries(obj: Any) -> Any:
-        return [c.iso3 for c in obj.countries.all()]
+        return related_keys(obj, "countries", "iso3")
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:

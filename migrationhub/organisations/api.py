@@ -13,7 +13,7 @@ from ninja.decorators import decorate_view
 from migrationhub.accounts.auth import TokenAuth, token_user
 from migrationhub.core.errors import NotFound
 from migrationhub.core.page_cache import cached_api
-from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
+from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors, related_keys
 
 from . import selectors, services
 from .models import Organisation
@@ -56,15 +56,15 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_countries(obj: Any) -> Any:
-        return [c.iso3 for c in obj.countries.all()]
+        return related_keys(obj, "countries", "iso3")
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_languages(obj: Any) -> Any:
-        return [lang.code for lang in obj.languages.all()]
+        return related_keys(obj, "languages", "code")
 
 
 class OrganisationPage(Schema):

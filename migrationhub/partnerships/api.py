@@ -20,7 +20,7 @@ from ninja.decorators import decorate_view
 from migrationhub.accounts.auth import TokenAuth, token_user
 from migrationhub.core.errors import NotFound, ValidationFailed
 from migrationhub.core.page_cache import cached_api
-from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors
+from migrationhub.core.schemas import FacetValueOut, SearchMeta, errors, related_keys
 from migrationhub.organisations.selectors import organisation_get, organisations_by_slug
 
 from . import exports, lights, permissions, selectors, services
@@ -101,11 +101,11 @@ class PartnershipSummaryOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_levels(obj: Any) -> Any:
-        return [lv.code for lv in obj.levels.all()]
+        return related_keys(obj, "levels", "code")
 
     @staticmethod
     def resolve_inactive(obj: Any) -> Any:
@@ -202,8 +202,8 @@ def _goal_row(row: dict[str, Any]) -> dict[str, Any]:
         "baseline": _number(goal.baseline),
         "target": _number(goal.target),
         "due_date": goal.due_date,
-        "objectives": [o.number for o in goal.objectives.all()],
-        "sdg_targets": [t.code for t in goal.sdg_targets.all()],
+        "objectives": related_keys(goal, "objectives", "number"),
+        "sdg_targets": related_keys(goal, "sdg_targets", "code"),
         "smart": not row["smart_problems"],
         "smart_problems": row["smart_problems"],
         "latest_value": _number(latest.value) if latest else None,
@@ -312,19 +312,19 @@ class PartnershipOut(PartnershipSummaryOut):
 
     @staticmethod
     def resolve_principles(obj: Any) -> Any:
-        return [p.code for p in obj.principles.all()]
+        return related_keys(obj, "principles", "code")
 
     @staticmethod
     def resolve_areas(obj: Any) -> Any:
-        return [a.code for a in obj.areas.all()]
+        return related_keys(obj, "areas", "code")
 
     @staticmethod
     def resolve_countries(obj: Any) -> Any:
-        return [c.iso3 for c in obj.countries.all()]
+        return related_keys(obj, "countries", "iso3")
 
     @staticmethod
     def resolve_sdg_targets(obj: Any) -> Any:
-        return [t.code for t in obj.sdg_targets.all()]
+        return related_keys(obj, "sdg_targets", "code")
 
     @staticmethod
     def resolve_iati_identifier(obj: Any) -> Any:
@@ -344,7 +344,7 @@ class PartnershipOut(PartnershipSummaryOut):
 
     @staticmethod
     def resolve_pledges(obj: Any) -> Any:
-        return [pledge.slug for pledge in obj.pledges.all()]
+        return related_keys(obj, "pledges", "slug")
 
     @staticmethod
     def resolve_scorecard(obj: Any) -> Any:
@@ -954,7 +954,7 @@ class PledgeOut(PledgeSummaryOut):
 
     @staticmethod
     def resolve_objectives(obj: Any) -> Any:
-        return [o.number for o in obj.objectives.all()]
+        return related_keys(obj, "objectives", "number")
 
     @staticmethod
     def resolve_pledgers(obj: Any) -> Any:
@@ -966,7 +966,7 @@ class PledgeOut(PledgeSummaryOut):
 
     @staticmethod
     def resolve_matched_by(obj: Any) -> Any:
-        return [p.slug for p in obj.matched_by.all()]
+        return related_keys(obj, "matched_by", "slug")
 
     @staticmethod
     def resolve_reports(obj: Any) -> Any:

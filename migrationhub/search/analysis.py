@@ -53,6 +53,8 @@ MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc
 WORD = re.compile(f"(?:[^\\W_]|[{MARKS}])+")
 PLAIN_WORD = re.compile(r"[^\W_]+")  # the same on text without combining marks, faster
 HAS_MARKS = re.compile(f"[{MARKS}]")
+WORD_SPLIT, PLAIN_WORD_SPLIT = (re.compile(f"({w.pattern})") for w in (WORD, PLAIN_WORD))
+ASCII_WORD_SPLIT = re.compile(f"({PLAIN_WORD.pattern})", re.ASCII)  # the same on ASCII text
 ARABIC_MARKS = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
 )
@@ -238,6 +240,17 @@ def bigrams(run: str) -> list[str]:
 
 Span = tuple[int, int, str, bool]
 """(start, end, text, cjk): a word, or a pair (or single character) of a CJK run, of a text."""
+
+
+def split_words(text: str) -> list[str] | None:
+    """`text` (NFC) cut into [separator, word, separator, ..., word, separator] (the words at
+    odd places, "".join gives `text` back), or None when it has CJK characters (`spans`). One
+    C-level `re.split`: a snippet needs each word of a document but the positions of a few."""
+    if text.isascii():  # a flag of the string: no scan for CJK or marks, ASCII classes
+        return ASCII_WORD_SPLIT.split(text)
+    if CJK_RUN.search(text) is not None:
+        return None
+    return (WORD_SPLIT if HAS_MARKS.search(text) else PLAIN_WORD_SPLIT).split(text)
 
 
 def spans(text: str) -> list[Span]:

@@ -3,8 +3,8 @@
 Why: a search counts facets over every match, and a broad query matches tens of thousands of
 documents. A GROUP BY over (document, facet, value) rows costs a B-tree probe per matching document
 and facet, tens to hundreds of milliseconds at 100k documents on either database. With one bitset per
-facet value, a count is one AND and one popcount (`int.bit_count`), a few microseconds for 100k
-documents, and filters are ANDs of ORs. Document ids are dense (auto-increment), so a bitset costs
+facet value, a count is one AND and one popcount, a few microseconds for 100k documents (every
+value of a facet at once in numpy: `Family`), and filters are ANDs of ORs. Document ids are dense (auto-increment), so a bitset costs
 max(id) / 8 bytes: 12.5 KB per value at 100k documents.
 
 Invariants: ids are non-negative; `from_ids` and `descending` are inverse up to order;
@@ -93,6 +93,42 @@ def descending(bits: int, skip: int = 0, count: int | None = None) -> list[int]:
                 return ids
         skip = 0
     return ids
+
+
+class Family(dict[str, int]):
+    """A facet's bitsets by value, with a packed copy of them all to count a set against every
+    value at once.
+
+    A search counts each facet value among its matches: one AND and one popcount per value with
+    Python ints (`int.bit_count` walks 30-bit digits: about 7 us per value at 100k documents,
+    some 3 ms for the 400 values of nine facets). The copy is a (values x words) uint64 matrix,
+    built on first use and kept while the family is (the cache keeps it until a value changes):
+    one numpy AND and popcount over it counts every value about 4x faster. Memory: the
+    bitsets' size once more (12.5 KB per value at 100k documents)."""
+
+    _matrix: np.ndarray | None = None
+    _values: list[str]
+
+    def _packed(self) -> np.ndarray:
+        if self._matrix is None:
+            words = max((bits.bit_length() + 63) // 64 for bits in self.values()) if self else 0
+            self._values = list(self)
+            self._matrix = np.frombuffer(
+                b"".join(bits.to_bytes(8 * words, "little") for bits in self.values()),
+                dtype="<u8",
+            ).reshape(len(self), words)
+        return self._matrix
+
+    def counts(self, bits: int) -> list[tuple[str, int]]:
+        """(value, how many of `bits` have it) for each value some of them have."""
+        matrix = self._packed()
+        if not matrix.size or not bits:
+            return []
+        data = to_bytes(bits)[: 8 * matrix.shape[1]]  # documents past every value have none
+        row = np.zeros(matrix.shape[1], dtype="<u8")
+        row.view(np.uint8)[: len(data)] = np.frombuffer(data, dtype=np.uint8)
+        counts = np.bitwise_count(matrix & row).sum(axis=1, dtype=np.int64)
+        return [(self._values[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
 
 
 # -- stored postings: a term's documents, in whichever form is smaller -----------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -104,9 +105,22 @@ class Marker:
                 keys[i] = self.key(spans[i])
         return cast(list[str], keys)
 
+    def word_keys(self, words: list[str]) -> list[str]:
+        """`key` of each of `words` (none of them CJK), from the memo where it has them."""
+        known = self._keys
+        keys = [known.get(w) for w in words]
+        for i, key in enumerate(keys):
+            if key is None:
+                keys[i] = self.key((0, 0, words[i], False))
+        return cast(list[str], keys)
+
     def highlight(self, text: str) -> str:
         """`text` (NFC) with its matches wrapped in markers."""
         text = unicodedata.normalize("NFC", text or "")
+        parts = analysis.split_words(text)
+        if parts is not None:
+            keys = self.word_keys(parts[1::2])
+            return _mark_words(parts, keys, 0, len(keys) - 1)
         spans = analysis.spans(text)
         return _mark(text, spans, [bool(k) for k in self.keys(spans)], 0, len(text))
 
@@ -114,33 +128,70 @@ class Marker:
         """About `words` words of `text` around its densest matches (its start when none),
         marked, with "…" where it was cut."""
         text = unicodedata.normalize("NFC", text or "")
+        parts = analysis.split_words(text)
+        if parts is None:
+            return self._snippet_of_spans(text, words)
+        count = len(parts) // 2
+        if not count:
+            return text[:240]
+        keys = self.word_keys(parts[1::2])
+        # parts[2 * j] is what stands between word j - 1 and word j
+        first = _window(keys, words, lambda j: parts[2 * j] if j else ".")
+        last = min(count, first + words) - 1
+        body = _mark_words(parts, keys, first, last).strip()
+        return ("…" if first else "") + body + ("…" if last < count - 1 else "")
+
+    def _snippet_of_spans(self, text: str, words: int) -> str:
+        """`snippet` of a text with CJK characters, whose pairs overlap: by their positions."""
         spans = analysis.spans(text)
         if not spans:
             return text[:240]
         keys = self.keys(spans)
         hits = [bool(k) for k in keys]
-        first = 0
-        matched = [i for i, k in enumerate(keys) if k]
-        if matched:
-            best, most = -1, len({keys[i] for i in matched})
-            for i in matched:
-                distinct = len({k for k in keys[i : i + words] if k})
-                if distinct > best:
-                    best, first = distinct, i
-                    if best == most:  # no later window can hold more of the query's words
-                        break
-            first = max(0, first - 3)
-            # Start a sentence rather than mid-phrase when one begins just before the match.
-            for j in range(first, max(0, first - 8), -1):
-                between = text[spans[j - 1][1] : spans[j][0]] if j else "."
-                if "\n" in between or between.strip().endswith((".", "!", "?")):
-                    first = j
-                    break
+        first = _window(keys, words, lambda j: text[spans[j - 1][1] : spans[j][0]] if j else ".")
         last = min(len(spans), first + words) - 1
         start = 0 if first == 0 else spans[first][0]
         end = len(text) if last == len(spans) - 1 else spans[last][1]
         body = _mark(text, spans, hits, start, end).strip()
         return ("…" if start else "") + body + ("…" if end < len(text) else "")
+
+
+def _window(keys: list[str], words: int, between: Callable[[int], str]) -> int:
+    """Where a snippet of `words` words starts: a few words before the window holding most of
+    the query's words (the first such), at a sentence's start when one begins just before;
+    0 when nothing matched. `between(j)` is the text before word j."""
+    matched = [i for i, k in enumerate(keys) if k]
+    if not matched:
+        return 0
+    first, best, most = 0, -1, len({keys[i] for i in matched})
+    for i in matched:
+        distinct = len({k for k in keys[i : i + words] if k})
+        if distinct > best:
+            best, first = distinct, i
+            if best == most:  # no later window can hold more of the query's words
+                break
+    first = max(0, first - 3)
+    # Start a sentence rather than mid-phrase when one begins just before the match.
+    for j in range(first, max(0, first - 8), -1):
+        gap = between(j)
+        if "\n" in gap or gap.strip().endswith((".", "!", "?")):
+            return j
+    return first
+
+
+def _mark_words(parts: list[str], keys: list[str], first: int, last: int) -> str:
+    """Words `first` to `last` of a text cut by `analysis.split_words` (with what precedes the
+    first word when it is the text's first, what follows the last when it is the text's last),
+    those with a key wrapped in markers."""
+    out = [parts[0]] if first == 0 else []
+    for j in range(first, last + 1):
+        word = parts[2 * j + 1]
+        out += (
+            (MARK_START, word, MARK_END, parts[2 * j + 2]) if keys[j] else (word, parts[2 * j + 2])
+        )
+    if last < len(keys) - 1:
+        out.pop()  # the separator after the last word shown
+    return "".join(out)
 
 
 def _mark(text: str, spans: list[analysis.Span], hits: list[bool], start: int, end: int) -> str:

@@ -9,7 +9,7 @@ from ninja.decorators import decorate_view
 
 from migrationhub.core.errors import NotFound
 from migrationhub.core.page_cache import cached_api
-from migrationhub.core.schemas import errors
+from migrationhub.core.schemas import errors, related_keys
 
 from . import selectors
 
@@ -220,7 +220,7 @@ def sdg_targets(request: HttpRequest, goal: int | None = None) -> Any:
             "code": t.code,
             "title": t.title,
             "label": t.label,
-            "indicators": [i.code for i in t.indicators.all()],
+            "indicators": related_keys(t, "indicators", "code"),
         }
         for t in selectors.sdg_target_list(goal=goal)
     ]

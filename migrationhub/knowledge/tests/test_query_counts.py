@@ -36,3 +36,19 @@ def test_list_pages_do_not_grow_with_their_rows(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_related_keys_answer_the_prefetched_rows_without_a_query(
+    reference, django_assert_num_queries
+):
+    from migrationhub.core.schemas import related_keys
+    from migrationhub.knowledge.models import Practice
+
+    practice = make_published(title="Skills partnership", countries=["PHL", "NPL"])
+    fresh = Practice.objects.get(pk=practice.pk)
+    with django_assert_num_queries(1):  # not prefetched: queried, in the relation's order
+        queried = related_keys(fresh, "countries", "iso3")
+    loaded = Practice.objects.prefetch_related("countries").get(pk=practice.pk)
+    with django_assert_num_queries(0):
+        assert related_keys(loaded, "countries", "iso3") == queried
+    assert sorted(queried) == ["NPL", "PHL"]

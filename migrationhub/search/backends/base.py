@@ -87,13 +87,16 @@ class SearchResult:
 
 
 class BitmapCache:
-    """Facet bitsets by (database, facet, value), each with the version it was read at."""
+    """Facet bitsets by (database, facet, value), each with the version it was read at, and each
+    facet's `bitmaps.Family` of them, kept while none of its values changes (its packed copy
+    for counting is built once per change, not per search)."""
 
     def __init__(self):
         self._entries: dict[tuple, tuple[int, int]] = {}
+        self._families: dict[tuple, tuple[tuple, bitmaps.Family]] = {}
         self._lock = Lock()
 
-    def load(self, conn, facets) -> dict[str, dict[str, int]]:
+    def load(self, conn, facets) -> dict[str, bitmaps.Family]:
         """{facet: {value: bitset}} for `facets`, as of the database's current versions."""
         facets = sorted(set(facets))
         database = (conn.alias, str(conn.settings_dict.get("NAME")))
@@ -125,13 +128,26 @@ class BitmapCache:
                             version,
                             bitmaps.from_bytes(bits),
                         )
-        result: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+        versions: dict[str, list[tuple[str, int]]] = {facet: [] for facet in facets}
         for facet, value, version in current:
-            entry = self._entries.get((database, facet, value))
-            if entry is not None and entry[0] == version:
-                result[facet][value] = entry[1]
-            else:  # written between the two queries: read again rather than guess
-                return self.load(conn, facets)
+            versions[facet].append((value, version))
+        result: dict[str, bitmaps.Family] = {}
+        for facet, rows in versions.items():
+            signature = tuple(sorted(rows))
+            kept = self._families.get((database, facet))
+            if kept is not None and kept[0] == signature:
+                result[facet] = kept[1]
+                continue
+            family = bitmaps.Family()
+            for value, version in signature:
+                entry = self._entries.get((database, facet, value))
+                if entry is None or entry[0] != version:
+                    # written between the two queries: read again rather than guess
+                    return self.load(conn, facets)
+                family[value] = entry[1]
+            with self._lock:
+                self._families[(database, facet)] = (signature, family)
+            result[facet] = family
         return result
 
 
@@ -173,9 +189,9 @@ class Backend:
         # The facet bitsets this backend has read. A backend serves one search (`backend_for`):
         # its steps (hybrid's scope of the vectors, the ranking, the counts of the documents
         # hybrid adds) check the facets' versions once, not each time.
-        self._sets: dict[str, dict[str, int]] = {}
+        self._sets: dict[str, bitmaps.Family] = {}
 
-    def sets(self, facets) -> dict[str, dict[str, int]]:
+    def sets(self, facets) -> dict[str, bitmaps.Family]:
         """{facet: {value: bitset}} for `facets`: as this backend first read them, the others
         from the cache as of the database's current versions (`BitmapCache.load`)."""
         facets = list(dict.fromkeys(facets))
@@ -251,9 +267,8 @@ class Backend:
         total = matched.bit_count()
         counts = {}
         for facet in facets:
-            values = ((v, (bits & matched).bit_count()) for v, bits in sets[facet].items())
             counts[facet] = sorted(
-                ((v, n) for v, n in values if n), key=lambda item: (-item[1], item[0])
+                sets[facet].counts(matched), key=lambda item: (-item[1], item[0])
             )
         hits: list[Hit] = []
         if total > offset and limit > 0:
@@ -326,7 +341,7 @@ class Backend:
         """Per facet, per value, how many of the documents `ids` have it.
 
         A few documents (hybrid ranking adds a handful the words missed) are looked up by id:
-        ANDing every value's bitmap costs a pass over all of them (about 4 ms at 100k)."""
+        counting against every value's bitmap costs a pass over all of them (about 1 ms at 100k)."""
         ids = list(ids)
         facets = list(facets)
         if not ids or not facets:
@@ -355,10 +370,7 @@ class Backend:
             return counts
         bits = bitmaps.from_ids(ids)
         sets = self.sets(facets)
-        return {
-            facet: {v: n for v, b in values.items() if (n := (b & bits).bit_count())}
-            for facet, values in sets.items()
-        }
+        return {facet: dict(values.counts(bits)) for facet, values in sets.items()}
 
     def ranked_page(
         self, parsed, found: Matches, total: int, limit: int, offset: int, highlight: bool = True

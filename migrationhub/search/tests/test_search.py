@@ -226,6 +226,49 @@ def test_a_document_without_a_match_in_the_body_still_gets_a_snippet():
     assert "Mobile wallets" in hit.snippet_html
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "ar"])
+def test_snippets_cut_by_words_equal_those_cut_by_positions(language):
+    """Text without CJK characters is cut by one `re.split` (`Marker.snippet`); the positions'
+    path, which CJK text takes, must give the same snippet and title for every text."""
+    import random
+
+    from migrationhub.search.query import Marker, parse
+
+    vocabulary = {
+        "en": "Migrant workers recruitment fees remittances families. Diaspora\nbonds, "
+        "fair recruiters! housing? data privacy-by-design rights",
+        "fr": "Travailleurs migrants recrutement éthique frais. Transferts\nfamilles, "
+        "diaspora! données? équité",
+        "es": "Trabajadores migrantes remesas familias. Contratación\nequitativa, costos! "
+        "datos? diáspora",
+        "ru": "Трудовые мигранты денежные переводы семьи. Найм\nработников, права! данные?",
+        "ar": "العمال المهاجرين التحويلات المالية الأسر. التوظيف\nالعادل، حقوق! بيانات؟ الْهِجْرَةُ",
+    }[language]
+    pieces = [w for w in vocabulary.replace("\n", " \n ").split(" ") if w]
+    rng = random.Random(language)
+    queries = [" ".join(rng.sample(pieces, k)) for k in (1, 2, 3)] + ["nothingmatches"]
+    for n in range(60):
+        text = (
+            rng.choice(["", " ", "... "])
+            + " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 90)))
+            + rng.choice(["", ".", " \n"])
+        )
+        marker = Marker(parse(queries[n % len(queries)]), language)
+        for words in (30, 5):
+            assert marker.snippet(text, words) == marker._snippet_of_spans(text, words), text
+        assert marker.highlight(text) == _highlight_by_positions(marker, text), text
+
+
+def _highlight_by_positions(marker, text):
+    import unicodedata
+
+    from migrationhub.search import analysis, query
+
+    text = unicodedata.normalize("NFC", text)
+    spans = analysis.spans(text)
+    return query._mark(text, spans, [bool(k) for k in marker.keys(spans)], 0, len(text))
+
+
 # -- facets and filters ------------------------------------------------------------------------
 
 
@@ -614,6 +657,27 @@ def test_facet_counts_of_a_few_documents_equal_the_bitmaps_counts(monkeypatch):
             "objective": {"5": 2, "6": 1},
         }
     )
+
+
+def test_a_family_counts_every_value_as_its_own_bitset_would():
+    import random
+
+    from migrationhub.search import bitmaps
+
+    rng = random.Random(7)
+    # values of every width (a short one, one past 64 bits, empty) and a set wider than them all
+    family = bitmaps.Family(
+        {
+            "wide": rng.getrandbits(5000),
+            "short": 0b1011,
+            "odd": rng.getrandbits(65) | 1 << 64,
+            "none": 0,
+        }
+    )
+    for bits in (rng.getrandbits(9000), rng.getrandbits(40), 1 << 64, 0):
+        expected = sorted((v, n) for v, b in family.items() if (n := (b & bits).bit_count()))
+        assert sorted(family.counts(bits)) == expected
+    assert bitmaps.Family().counts(0b111) == []
 
 
 def test_facet_checkboxes_escape_every_value_and_label():
