@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Manager, Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet, sql
 from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable
 from django.utils.translation import get_language
@@ -480,7 +480,24 @@ def _prefetcher(sample: Model, name: str) -> Callable[[Model, list[Any]], None]:
         for _source, target in manager.source_field.related_fields
     ]
 
-    def directly(obj: Model, values: list[Any]) -> None:
+    if queryset_class is QuerySet:
+        # The state QuerySet.__init__ gives, copied rather than made again, without the SQL
+        # query: `PrefetchedQuerySet` makes it if a filter ever asks (most are only iterated).
+        state = {k: v for k, v in QuerySet(model=model).__dict__.items() if k != "_query"}
+
+        def directly(obj: Model, values: list[Any]) -> None:
+            qs: Any = object.__new__(PrefetchedQuerySet)
+            qs.__dict__.update(state)
+            qs._hints = {"instance": obj}
+            qs._known_related_objects = {}
+            qs._deferred_filter = (False, (), {key: getattr(obj, attname) for key, attname in keys})
+            qs._result_cache = values
+            qs._prefetch_done = True
+            obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
+
+        return directly
+
+    def through_class(obj: Model, values: list[Any]) -> None:
         qs = queryset_class(model=model, hints={"instance": obj})
         qs._query.filter_is_sticky = True  # as `_next_is_sticky()` leaves the filtered clone
         qs._deferred_filter = (False, (), {key: getattr(obj, attname) for key, attname in keys})
@@ -488,7 +505,26 @@ def _prefetcher(sample: Model, name: str) -> Callable[[Model, list[Any]], None]:
         qs._prefetch_done = True
         obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
 
-    return directly
+    return through_class
+
+
+class PrefetchedQuerySet(QuerySet[Any]):
+    """The queryset of a relation attached by `attach_reference`, whose SQL query is made the
+    first time it is asked for: building one (`sql.Query`) was most of the cost of attaching
+    seven vocabularies to twenty practices, and only a further filter on the relation reads it.
+    Made as the relation's own filtered clone is, sticky (`_next_is_sticky()`)."""
+
+    @property
+    def _query(self) -> sql.Query:
+        query = self.__dict__.get("_made_query")
+        if query is None:
+            query = self.__dict__["_made_query"] = sql.Query(self.model)
+            query.filter_is_sticky = True
+        return query
+
+    @_query.setter
+    def _query(self, value: sql.Query) -> None:
+        self.__dict__["_made_query"] = value
 
 
 class ReferenceQuerySet(QuerySet[M]):
