@@ -4,8 +4,8 @@ Why: a search counts facets over every match, and a broad query matches tens of 
 documents. A GROUP BY over (document, facet, value) rows costs a B-tree probe per matching document
 and facet, tens to hundreds of milliseconds at 100k documents on either database. With one bitset per
 facet value, a count is one AND and one popcount, a few microseconds for 100k documents (every
-value of a facet at once in numpy: `Family`), and filters are ANDs of ORs. Document ids are dense (auto-increment), so a bitset costs
-max(id) / 8 bytes: 12.5 KB per value at 100k documents.
+value of a facet at once in numpy: `Family`), and filters are ANDs of ORs. Document ids are dense
+(auto-increment), so a bitset costs max(id) / 8 bytes: 12.5 KB per value at 100k documents.
 
 Invariants: ids are non-negative; `from_ids` and `descending` are inverse up to order;
 `to_bytes(from_bytes(b)) == b` for any b without trailing zero bytes. No Django imports. Large sets
@@ -110,6 +110,7 @@ class Family(dict[str, int]):
     _values: list[str]
 
     def _packed(self) -> np.ndarray:
+        # Two threads may both build it: the same matrix, and `_values` is set before it.
         if self._matrix is None:
             words = max((bits.bit_length() + 63) // 64 for bits in self.values()) if self else 0
             self._values = list(self)
