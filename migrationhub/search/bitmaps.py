@@ -162,6 +162,24 @@ def encode_postings_of(bits: int) -> bytes:
     return SPARSE + np.flatnonzero(flags).astype("<u4").tobytes()
 
 
+def ids_of(bits: int) -> np.ndarray:
+    """The ids in `bits`, ascending, as an int64 array."""
+    flags = np.unpackbits(np.frombuffer(to_bytes(bits), dtype=np.uint8), bitorder="little")
+    return np.flatnonzero(flags)
+
+
+def posting_ids(data: bytes | memoryview | None) -> np.ndarray:
+    """The ids of stored postings, ascending, as an int64 array (the order of a term's stored
+    impacts, `search.models.Term.impacts`)."""
+    data = bytes(data or b"")
+    if not data:
+        return np.empty(0, dtype=np.int64)
+    if data[:1] == DENSE:
+        flags = np.unpackbits(np.frombuffer(data, dtype=np.uint8, offset=1), bitorder="little")
+        return np.flatnonzero(flags)
+    return np.frombuffer(data, dtype="<u4", offset=1).astype(np.int64)
+
+
 def decode_postings(data: bytes | memoryview | None) -> int:
     """The bitset of stored postings."""
     data = bytes(data or b"")

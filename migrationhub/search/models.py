@@ -73,7 +73,10 @@ class Term(models.Model):
     often stands for, its champions: the documents in which it weighs most (`topk.py`),
     with `floor`, the weakest champion's impact once the list is full, and its postings: every
     document it occurs in (`bitmaps.encode_postings`), so a search matches its words by reading
-    a few rows instead of scanning the full-text index (`backends/base.py`)."""
+    a few rows instead of scanning the full-text index (`backends/base.py`); and where an impact
+    is the score function's own share (PostgreSQL's `ts_rank`), every document's impact in the
+    postings' order (`topk.encode_impacts`), so a search scores every match without reading a
+    `tsvector` (b"" elsewhere)."""
 
     term = models.CharField(max_length=64, unique=True)
     word = models.CharField(max_length=64, default="")
@@ -81,6 +84,7 @@ class Term(models.Model):
     floor = models.FloatField(default=0.0)
     champions = models.BinaryField(default=b"")
     postings = models.BinaryField(default=b"")
+    impacts = models.BinaryField(default=b"")
 
     class Meta:
         db_table = "search_term"

@@ -38,6 +38,8 @@ class ParsedQuery:
     expansions: dict[str, list[tuple[str, int]]] | None = field(default=None, repr=False)
     # the documents of each index term read from its stored postings (backends/base.py)
     postings: dict[str, int] | None = field(default=None, repr=False)
+    # with them, where impacts are stored: {term: (stored postings, stored impacts)}
+    impacts: dict[str, tuple[bytes, bytes]] | None = field(default=None, repr=False)
 
     @property
     def empty(self) -> bool:

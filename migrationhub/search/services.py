@@ -223,7 +223,7 @@ def _terms_update(
         for row in Term.objects.select_for_update().filter(term__in=chunk).order_by("term"):
             term = row.term
             row.documents += (term in new_terms) - (term in old_terms)
-            added = []
+            added, impact = [], None
             if term in new_terms:
                 impact = backend.impact(*new_terms[term], new_length, avgdl)
                 if term in old_terms or impact > row.floor:
@@ -231,6 +231,8 @@ def _terms_update(
             if added or term in old_terms:
                 entries = topk.merge(topk.decode(row.champions), added, {document_id})
                 row.champions, row.floor = topk.encode(entries), topk.floor(entries)
+            if backend.impacts_exact:  # before the postings change: the impacts follow them
+                row.impacts = topk.impacts_changed(row.postings, row.impacts, document_id, impact)
             if (term in new_terms) != (term in old_terms):
                 bits = bitmaps.decode_postings(row.postings)
                 bits = bits | 1 << document_id if term in new_terms else bits & ~(1 << document_id)
@@ -239,7 +241,7 @@ def _terms_update(
                 row.word = words[term]
             changed.append(row)
     Term.objects.bulk_update(
-        changed, ["documents", "word", "floor", "champions", "postings"], batch_size=200
+        changed, ["documents", "word", "floor", "champions", "postings", "impacts"], batch_size=200
     )
 
 
@@ -248,7 +250,8 @@ class _TermsBuilder:
     rebuilds), through `topk.ListsBuilder`."""
 
     def __init__(self, documents: int, tokens: int):
-        self.lists = topk.ListsBuilder(backend_for(connection).impact, documents, tokens)
+        backend = backend_for(connection)
+        self.lists = topk.ListsBuilder(backend.impact, documents, tokens, backend.impacts_exact)
         self.words: dict[str, str] = {}
 
     @property
@@ -275,14 +278,16 @@ class _TermsBuilder:
             )
         changed, created = [], []
         for name in names:
-            data, floor, documents, postings = built[name]
+            data, floor, documents, postings, impacts = built[name]
             row = existing.get(name)
             if row is None:
                 row = Term(term=name, word=self.words.get(name, "")[:64], postings=postings)
-                row.champions, row.floor = data, floor
+                row.champions, row.floor, row.impacts = data, floor, impacts
                 created.append(row)
             else:
                 row.champions, row.floor = topk.merge_stored(row.champions, data)
+                if impacts:
+                    row.impacts = topk.impacts_merged(row.postings, row.impacts, postings, impacts)
                 row.postings = bitmaps.encode_postings_of(
                     bitmaps.decode_postings(row.postings) | bitmaps.decode_postings(postings)
                 )
@@ -292,7 +297,9 @@ class _TermsBuilder:
                 row.word = self.words.get(name, "")[:64]
         Term.objects.bulk_create(created, batch_size=500)
         Term.objects.bulk_update(
-            changed, ["documents", "word", "floor", "champions", "postings"], batch_size=200
+            changed,
+            ["documents", "word", "floor", "champions", "postings", "impacts"],
+            batch_size=200,
         )
         return len(names)
 

@@ -163,14 +163,16 @@ class ListsBuilder:
 
     REDUCE_EVERY = 1_000_000
 
-    def __init__(self, impact, documents: int = 0, tokens: int = 0):
+    def __init__(self, impact, documents: int = 0, tokens: int = 0, impacts: bool = False):
         self.impact = impact  # (title_tf, body_tf, length, avgdl) -> impact, on arrays
         self.documents, self.tokens = documents, tokens
+        self.keep_impacts = impacts  # every pair's impact with the postings (Term.impacts)
         self.index: dict[str, int] = {}
         self.counts: Counter[int] = Counter()
         self._pending: list[list[int]] = [[], [], [], [], []]  # term, document, title, body, length
         self._kept = (np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, np.int64))
-        self._postings: list[tuple[np.ndarray, np.ndarray]] = []  # (term, document), every pair
+        # (term, document, impact or None), every pair
+        self._postings: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
 
     def add(self, document_id: int, title_terms: list[str], body_terms: list[str]) -> None:
         in_title, in_body = Counter(title_terms), Counter(body_terms)
@@ -193,9 +195,10 @@ class ListsBuilder:
     def _reduce(self, avgdl: float | None = None) -> None:
         term, document, title, body, length = (np.asarray(column) for column in self._pending)
         self._pending = [[], [], [], [], []]
-        self._postings.append((term.astype(np.int32), document.astype(np.int32)))
         avgdl = avgdl or self.tokens / max(self.documents, 1)
         impacts = np.asarray(self.impact(title, body, length, avgdl), dtype=np.float64)
+        kept = impacts.astype(np.float32) if self.keep_impacts else None
+        self._postings.append((term.astype(np.int32), document.astype(np.int32), kept))
         kept_terms, kept_impacts, kept_documents = self._kept
         term = np.concatenate([kept_terms, term.astype(np.int64)])
         impacts = np.concatenate([kept_impacts, impacts])
@@ -208,8 +211,11 @@ class ListsBuilder:
         keep = rank < CHAMPIONS
         self._kept = (term[keep], impacts[keep], document[keep])
 
-    def lists(self, avgdl: float | None = None) -> dict[str, tuple[bytes, float, int, bytes]]:
-        """{term: (stored list, floor, documents, stored postings)} of what was added."""
+    def lists(
+        self, avgdl: float | None = None
+    ) -> dict[str, tuple[bytes, float, int, bytes, bytes]]:
+        """{term: (stored list, floor, documents, stored postings, stored impacts)} of what was
+        added (impacts b"" unless kept)."""
         self._reduce(avgdl)
         term, impacts, document = self._kept
         if not len(term):
@@ -224,24 +230,84 @@ class ListsBuilder:
             data = ids.tobytes() + scores.tobytes()
             floor = float(scores[-1]) if last - first >= CHAMPIONS else 0.0
             t = int(term[first])
-            out[names[t]] = (data, floor, self.counts[t], postings[t])
+            out[names[t]] = (data, floor, self.counts[t], *postings[t])
         return out
 
-    def _postings_by_term(self) -> dict[int, bytes]:
-        """Each term's documents, stored (`bitmaps.encode_postings`): every (term, document) pair
-        added, sorted once."""
+    def _postings_by_term(self) -> dict[int, tuple[bytes, bytes]]:
+        """Each term's documents, stored (`bitmaps.encode_postings`), with their impacts in the
+        same order (`encode_impacts`; b"" unless kept): every (term, document) pair added,
+        sorted once."""
         if not self._postings:
             return {}
-        term = np.concatenate([t for t, _ in self._postings])
-        document = np.concatenate([d for _, d in self._postings])
+        term = np.concatenate([t for t, _, _ in self._postings])
+        document = np.concatenate([d for _, d, _ in self._postings])
+        impacts = None
+        if self.keep_impacts:
+            impacts = np.concatenate([i for _, _, i in self._postings if i is not None])
         self._postings = []
         order = np.lexsort((document, term))
         term, document = term[order], document[order]
+        impacts = impacts[order] if impacts is not None else None
         bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True])
         return {
-            int(term[first]): bitmaps.encode_postings(document[first:last])
+            int(term[first]): (
+                bitmaps.encode_postings(document[first:last]),
+                b"" if impacts is None else encode_impacts(impacts[first:last]),
+            )
             for first, last in pairwise(bounds.tolist())
         }
+
+
+# -- every document's impact, beside the postings (where an impact is the score's own) -----------
+
+
+def encode_impacts(impacts: np.ndarray) -> bytes:
+    """A term's impacts in the order of its postings' ids (ascending), as stored: float32."""
+    return np.asarray(impacts, dtype="<f4").tobytes()
+
+
+def decode_impacts(data: bytes | memoryview | None) -> np.ndarray:
+    return np.frombuffer(bytes(data or b""), dtype="<f4")
+
+
+def impacts_changed(
+    postings: bytes | memoryview | None,
+    impacts: bytes | memoryview | None,
+    document_id: int,
+    impact: float | None,
+) -> bytes:
+    """A term's stored impacts (given its postings *before* the change) with `document_id`'s
+    impact set to `impact`, or taken out (None). b"" when the stored impacts do not follow the
+    postings (an index from before them): they stay unused until a rebuild."""
+    ids = bitmaps.posting_ids(postings)
+    values = decode_impacts(impacts)
+    if len(values) != len(ids):
+        return b""
+    at = int(np.searchsorted(ids, document_id))
+    present = at < len(ids) and ids[at] == document_id
+    if impact is None:
+        return encode_impacts(np.delete(values, at)) if present else encode_impacts(values)
+    if present:
+        values = values.copy()
+        values[at] = impact
+        return encode_impacts(values)
+    return encode_impacts(np.insert(values, at, np.float32(impact)))
+
+
+def impacts_merged(
+    postings: bytes | memoryview | None,
+    impacts: bytes | memoryview | None,
+    added_postings: bytes,
+    added_impacts: bytes,
+) -> bytes:
+    """The stored impacts of two stored postings of different documents, as one (b"" when
+    either's impacts do not follow its postings)."""
+    ids, values = bitmaps.posting_ids(postings), decode_impacts(impacts)
+    more, more_values = bitmaps.posting_ids(added_postings), decode_impacts(added_impacts)
+    if len(values) != len(ids) or len(more_values) != len(more):
+        return b""
+    order = np.argsort(np.concatenate([ids, more]), kind="stable")
+    return encode_impacts(np.concatenate([values, more_values])[order])
 
 
 def merge_stored(current: bytes | memoryview, added: bytes) -> tuple[bytes, float]:

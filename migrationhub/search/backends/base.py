@@ -17,11 +17,14 @@ One search, whatever the database:
    score over the any-word query (bm25 on SQLite, idf-weighted `ts_rank` on PostgreSQL) times the
    share of the query's words the document has (coordination), so the best partial matches come
    first and the documents with every word lead. The result says so (`match == "some"`).
-4. Ranking: up to `RANK_ALL` matches are all scored. Past that, the candidates are the champions of
-   the query's terms among the matches (`topk.py`: per term, the documents where it weighs most),
-   with the documents having the most words of an any-word query; the database scores the
-   candidates exactly. On the benchmark's 100k documents the top 20 is the exhaustive ranking's to
-   99% (README). Matches beyond the candidates follow, newest first, for deep pages.
+4. Ranking: where each term stores every document's impact and an impact is the score's own
+   share (PostgreSQL, `impact_scores`), every match is scored in numpy from them: the exact
+   ranking, no text read. Otherwise up to `RANK_ALL` matches are all scored by the database.
+   Past that, the candidates are the champions of the query's terms among the matches
+   (`topk.py`: per term, the documents where it weighs most), with the documents having the most
+   words of an any-word query; the database scores the candidates exactly. On the benchmark's
+   100k documents the top 20 is the exhaustive ranking's to 99% (README). Matches beyond the
+   candidates follow, newest first, for deep pages.
 5. Titles and snippets are highlighted for the returned page only, in Python (`query.Marker`).
 
 An empty query lists the documents newest first (`sort_date`, then id), paged by the database.
@@ -376,12 +379,16 @@ class Backend:
         self, parsed, found: Matches, total: int, limit: int, offset: int, highlight: bool = True
     ) -> list[Hit]:
         matched = found.bits
-        if total <= RANK_ALL:
-            scores = self.score(parsed, bitmaps.descending(matched), found)
+        every = self.impact_scores(parsed, found)
+        if every is not None:
+            ranked = best_of(*every, offset + limit)
         else:
-            ids, bounds, known = self.candidates(parsed, found, offset + limit)
-            scores = self.score_best(parsed, ids, bounds, found, offset + limit, known)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
+            if total <= RANK_ALL:
+                scores = self.score(parsed, bitmaps.descending(matched), found)
+            else:
+                ids, bounds, known = self.candidates(parsed, found, offset + limit)
+                scores = self.score_best(parsed, ids, bounds, found, offset + limit, known)
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
         page = ranked[offset : offset + limit]
         if len(page) < limit and total > len(ranked):
             rest = matched & ~bitmaps.from_ids([i for i, _ in ranked])
@@ -390,6 +397,42 @@ class Backend:
         if not highlight:
             return [Hit(i, "", 0, "", "", score) for i, score in page]
         return self.highlight(parsed, page)
+
+    def impact_scores(
+        self, parsed: ParsedQuery, found: Matches
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every match's exact score, from the impacts stored beside its terms' postings (ids
+        ascending, scores): what `score` computes, the sum over the query's groups of each
+        group's weight times the impacts of the index terms its main stem stands for, without
+        reading a `tsvector`. None where impacts are not the score's own (`impacts_exact`) or
+        not stored for every term (an index from before them, a prefix past POSTINGS_TERMS)."""
+        if not self.impacts_exact or parsed.impacts is None:
+            return None
+        wanted = self._expansions(parsed)
+        ids = bitmaps.ids_of(found.bits)
+        per_group = []
+        size = int(ids[-1]) + 1 if len(ids) else 0
+        for group in parsed.groups:
+            stored = []
+            for term, _ in wanted.get(group.primary, []):
+                postings, impacts = parsed.impacts.get(term, (b"", b""))
+                term_ids, values = bitmaps.posting_ids(postings), topk.decode_impacts(impacts)
+                if len(values) != len(term_ids):
+                    return None
+                stored.append((term_ids, values))
+                size = max(size, int(term_ids[-1]) + 1 if len(term_ids) else 0)
+            per_group.append(stored)
+        weights = [self.weight(found.documents, df) for df in self.document_frequencies(parsed)]
+        scores = np.zeros(len(ids))
+        for stored, weight in zip(per_group, weights, strict=True):
+            value = np.zeros(size)
+            for term_ids, values in stored:  # a term's ids are distinct: one scatter each
+                value[term_ids] += values
+            scores += weight * value[ids]
+        if found.groups:  # as `score` computes it: times the share of the groups matched
+            share = sum(bitmaps.contains(bits, ids).astype(np.int64) for bits in found.groups)
+            scores = scores * share / len(parsed.groups)
+        return ids, scores
 
     def score_best(
         self,
@@ -611,11 +654,11 @@ class Backend:
                 names = {first}
             per_group.append(names | set(group.terms[1:]))
         every = sorted(set().union(*per_group))
-        stored = {
-            term: bitmaps.decode_postings(data)
-            for term, (data,) in self.term_columns(every, "postings").items()
-        }
+        rows = self.term_columns(every, "postings, impacts" if self.impacts_exact else "postings")
+        stored = {term: bitmaps.decode_postings(row[0]) for term, row in rows.items()}
         parsed.postings = stored
+        if self.impacts_exact:  # each term's impacts, for `impact_scores`
+            parsed.impacts = {term: (bytes(row[0]), bytes(row[1])) for term, row in rows.items()}
         return [bitmaps.union(stored.get(t, 0) for t in names) for names in per_group]
 
     def document_frequencies(self, parsed: ParsedQuery) -> list[int]:
@@ -748,6 +791,16 @@ class Backend:
             Hit(doc_id, kind, object_id, marked_to_html(title), marked_to_html(snippet), 0.0)
             for doc_id, kind, object_id, title, snippet in rows
         ]
+
+
+def best_of(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (id, score), best first; ties to the highest id, as the ranking breaks them."""
+    if len(ids) > k > 0:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth  # with every tie of the k-th
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((-ids, -scores))[:k]
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def by_id(ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
