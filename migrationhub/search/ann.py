@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import bitmaps
 from .embedding import Neighbour, VectorIndex
 
 CANDIDATES = 5
@@ -127,7 +128,7 @@ class ApproximateIndex:
         count = min(graph_size, MAX_CANDIDATES, math.ceil(wanted / share))
         while True:
             keys = self._search(query, count)
-            found = [d for d in keys if allowed is None or (allowed >> d) & 1]
+            found = (keys if allowed is None else keys[bitmaps.contains(allowed, keys)]).tolist()
             # Enough allowed candidates, or the whole graph was asked: done.
             if len(found) >= wanted or count >= min(graph_size, MAX_CANDIDATES):
                 return found
@@ -169,9 +170,9 @@ class ApproximateIndex:
         best = np.argsort(-scores, kind="stable")[:count]
         return [present[i][0] for i in best]
 
-    def _search(self, query: np.ndarray, count: int) -> list[int]:
+    def _search(self, query: np.ndarray, count: int) -> np.ndarray:
         self.graph.expansion_search = max(EXPANSION_SEARCH, 2 * count)
-        return self.graph.search(query, count).keys.astype(np.int64).tolist()
+        return self.graph.search(query, count).keys.astype(np.int64)
 
 
 def _ids_of(bits: int) -> list[int]:
