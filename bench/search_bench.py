@@ -85,6 +85,7 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/mh_bench"
 REDIS = "redis://127.0.0.1:6379/15"
 SEED = 20261125
 N_QUERIES = 50
+SLOWEST = 8  # slowest answers kept per measure, with their queries
 THREE_FACETS = ("objective", "country", "level")
 API_FACETS = (
     "objective",
@@ -371,8 +372,13 @@ def timed(run, queries: list[str], repeat: int) -> dict:
         for q in queries:
             start = time.perf_counter()
             run(q)
-            samples.append((time.perf_counter() - start) * 1000)
-    return percentiles(samples)
+            samples.append(((time.perf_counter() - start) * 1000, q))
+    figures = percentiles([ms for ms, _ in samples])
+    # The slowest answers and their queries: what makes a tail (one query always, or noise).
+    figures["slowest"] = [
+        {"ms": round(ms, 1), "query": q} for ms, q in sorted(samples, reverse=True)[:SLOWEST]
+    ]
+    return figures
 
 
 def engine_expression(query: str) -> str:
@@ -634,8 +640,10 @@ def worker(args) -> None:
 
     def measure(name, run):
         measures[name] = timed(run, queries, args.repeat)
+        slowest = ", ".join(f"{s['ms']:.0f}" for s in measures[name]["slowest"][:5])
         print(
-            f"    {name:<28} p50 {measures[name]['p50']:7.1f}  p95 {measures[name]['p95']:7.1f} ms",
+            f"    {name:<28} p50 {measures[name]['p50']:7.1f}  p95 {measures[name]['p95']:7.1f} ms"
+            f"  (slowest {slowest})",
             flush=True,
         )
 

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from migrationhub.core import page_cache
 
 from . import analysis, ann, bitmaps, embedding, topk, vectors
-from .backends import backend_for
+from .backends import Backend, backend_for
 from .models import (
     Document,
     DocumentFacet,
@@ -240,9 +240,13 @@ def _terms_update(
             if not row.word and term in words:
                 row.word = words[term]
             changed.append(row)
-    Term.objects.bulk_update(
-        changed, ["documents", "word", "floor", "champions", "postings", "impacts"], batch_size=200
-    )
+    Term.objects.bulk_update(changed, _term_fields(backend), batch_size=200)
+
+
+def _term_fields(backend: Backend) -> list[str]:
+    """The term columns a write changes (the impacts only where the backend keeps them)."""
+    fields = ["documents", "word", "floor", "champions", "postings"]
+    return [*fields, "impacts"] if backend.impacts_exact else fields
 
 
 class _TermsBuilder:
@@ -250,7 +254,7 @@ class _TermsBuilder:
     rebuilds), through `topk.ListsBuilder`."""
 
     def __init__(self, documents: int, tokens: int):
-        backend = backend_for(connection)
+        self.backend = backend = backend_for(connection)
         self.lists = topk.ListsBuilder(backend.impact, documents, tokens, backend.impacts_exact)
         self.words: dict[str, str] = {}
 
@@ -296,11 +300,7 @@ class _TermsBuilder:
             if not row.word:
                 row.word = self.words.get(name, "")[:64]
         Term.objects.bulk_create(created, batch_size=500)
-        Term.objects.bulk_update(
-            changed,
-            ["documents", "word", "floor", "champions", "postings", "impacts"],
-            batch_size=200,
-        )
+        Term.objects.bulk_update(changed, _term_fields(self.backend), batch_size=200)
         return len(names)
 
 
