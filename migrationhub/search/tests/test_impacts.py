@@ -52,6 +52,14 @@ def texts(rng, count):
         )
 
 
+def bulk_index(seed, count):
+    """`count` practices of random texts, loaded as one bulk load."""
+    services.documents_bulk_add(
+        {"kind": "practice", "object_id": i, "title": title, "body": body}
+        for i, (title, body) in enumerate(texts(random.Random(seed), count))
+    )
+
+
 def assert_impacts_are_the_databases():
     """Every term's impacts follow its postings, and each is the term's ts_rank in the document."""
     compared = 0
@@ -149,11 +157,7 @@ def test_no_impacts_are_stored_where_they_are_not_the_scores_own():
 def test_every_match_is_scored_from_the_impacts_as_the_database_scores_it(monkeypatch, match):
     # given: more matches than RANK_ALL, and the database's scoring counted
     monkeypatch.setattr(base, "RANK_ALL", 20)
-    rng = random.Random(13)
-    services.documents_bulk_add(
-        {"kind": "practice", "object_id": i, "title": title, "body": body}
-        for i, (title, body) in enumerate(texts(rng, 300))
-    )
+    bulk_index(seed=13, count=300)
     backend = backend_for(connection)
     read = []
     score = PostgresBackend.score
@@ -189,11 +193,7 @@ def test_every_match_is_scored_from_the_impacts_as_the_database_scores_it(monkey
 def test_impacts_that_do_not_follow_the_postings_leave_ranking_to_the_database(monkeypatch):
     # given: an index from before the impacts (blanked)
     monkeypatch.setattr(base, "RANK_ALL", 20)
-    rng = random.Random(17)
-    services.documents_bulk_add(
-        {"kind": "practice", "object_id": i, "title": title, "body": body}
-        for i, (title, body) in enumerate(texts(rng, 200))
-    )
+    bulk_index(seed=17, count=200)
     Term.objects.update(impacts=b"")
     backend = backend_for(connection)
     parsed = parse("vandrel plinders", "en")
