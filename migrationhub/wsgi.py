@@ -11,8 +11,8 @@ tuples); at 700, collections ran several times inside each request and promoted 
 use, and those promotions started a full collection every ~30 requests, a 20-37 ms pause in the
 request that met it (the search API at 100k: five full collections in 150 requests). At 10,000
 most of a request's objects die by reference counting before any collection sees them: no full
-collection in 150 such requests, a young collection every ~9 requests of 3-6 ms, and a quarter of
-the time in the collector (README, Search at scale).
+collection in 150 such requests, a young collection every ~9 requests of 3-6 ms (17 at most on
+a slow host), and a quarter to a third of the time in the collector (README, Search).
 """
 
 import gc

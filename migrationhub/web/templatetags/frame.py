@@ -18,6 +18,9 @@ from django.utils.translation import get_language
 register = template.Library()
 
 _rendered: dict[tuple[str, str, str], str] = {}
+# Languages x address prefixes x two parts is a handful; the prefix comes from the server
+# (SCRIPT_NAME), so a bound keeps a misconfigured proxy from growing the process without end.
+KEPT = 64
 
 
 def _part(context: template.Context, name: str, personal: bool) -> SafeString:
@@ -26,7 +29,9 @@ def _part(context: template.Context, name: str, personal: bool) -> SafeString:
     key = (name, get_language() or "", get_script_prefix())
     html = _rendered.get(key)
     if html is None:
-        html = _rendered[key] = render_to_string(name, {"user": None})
+        html = render_to_string(name, {"user": None})
+        if len(_rendered) < KEPT:
+            _rendered[key] = html
     return mark_safe(html)  # noqa: S308 - a rendered template, escaped by Django
 
 

@@ -47,3 +47,18 @@ def test_footer_in_the_page_language():
     arabic = client.get("/ar/objectives/").content.decode()
     assert 'href="/about/"' in english and 'href="/ar/about/"' in arabic
     assert 'href="/ar/about/"' not in english
+
+
+@pytest.mark.django_db
+def test_the_kept_parts_are_bounded(monkeypatch):
+    # given: room for one kept part only
+    frame._rendered.clear()
+    monkeypatch.setattr(frame, "KEPT", 1)
+    client = Client()
+    # when pages in two languages are asked
+    english = _nav(client)
+    french = _nav(client, "/fr/objectives/")
+    # then: one part is kept, and the other is still rendered right each time
+    assert len(frame._rendered) == 1
+    assert 'href="/fr/practices/"' in french and _nav(client, "/fr/objectives/") == french
+    assert _nav(client) == english
