@@ -73,10 +73,11 @@ class Term(models.Model):
     often stands for, its champions: the documents in which it weighs most (`topk.py`),
     with `floor`, the weakest champion's impact once the list is full, and its postings: every
     document it occurs in (`bitmaps.encode_postings`), so a search matches its words by reading
-    a few rows instead of scanning the full-text index (`backends/base.py`); and where an impact
-    is the score function's own share (PostgreSQL's `ts_rank`), every document's impact in the
-    postings' order (`topk.encode_impacts`), so a search scores every match without reading a
-    `tsvector` (b"" elsewhere)."""
+    a few rows instead of scanning the full-text index (`backends/base.py`); and `impacts`,
+    what the score is computed from for every document, in the postings' order
+    (`topk.encode_impacts`: PostgreSQL's `ts_rank` of the term; SQLite's weighted frequency and
+    document length, as bm25's shares drift with the average length), so a search scores every
+    match without reading any text."""
 
     term = models.CharField(max_length=64, unique=True)
     word = models.CharField(max_length=64, default="")

@@ -231,8 +231,13 @@ def _terms_update(
             if added or term in old_terms:
                 entries = topk.merge(topk.decode(row.champions), added, {document_id})
                 row.champions, row.floor = topk.encode(entries), topk.floor(entries)
-            if backend.impacts_exact:  # before the postings change: the impacts follow them
-                row.impacts = topk.impacts_changed(row.postings, row.impacts, document_id, impact)
+            if backend.value_width:  # before the postings change: the values follow them
+                value = None
+                if term in new_terms:
+                    value = backend.posting_values(*new_terms[term], new_length, avgdl)
+                row.impacts = topk.impacts_changed(
+                    row.postings, row.impacts, document_id, value, backend.value_width
+                )
             if (term in new_terms) != (term in old_terms):
                 bits = bitmaps.decode_postings(row.postings)
                 bits = bits | 1 << document_id if term in new_terms else bits & ~(1 << document_id)
@@ -244,9 +249,10 @@ def _terms_update(
 
 
 def _term_fields(backend: Backend) -> list[str]:
-    """The term columns a write changes (the impacts only where the backend keeps them)."""
+    """The term columns a write changes (the postings' values only where the backend keeps
+    them)."""
     fields = ["documents", "word", "floor", "champions", "postings"]
-    return [*fields, "impacts"] if backend.impacts_exact else fields
+    return [*fields, "impacts"] if backend.value_width else fields
 
 
 class _TermsBuilder:
@@ -255,7 +261,8 @@ class _TermsBuilder:
 
     def __init__(self, documents: int, tokens: int):
         self.backend = backend = backend_for(connection)
-        self.lists = topk.ListsBuilder(backend.impact, documents, tokens, backend.impacts_exact)
+        values = backend.posting_values if backend.value_width else None
+        self.lists = topk.ListsBuilder(backend.impact, documents, tokens, values)
         self.words: dict[str, str] = {}
 
     @property
@@ -291,7 +298,9 @@ class _TermsBuilder:
             else:
                 row.champions, row.floor = topk.merge_stored(row.champions, data)
                 if impacts:
-                    row.impacts = topk.impacts_merged(row.postings, row.impacts, postings, impacts)
+                    row.impacts = topk.impacts_merged(
+                        row.postings, row.impacts, postings, impacts, self.backend.value_width
+                    )
                 row.postings = bitmaps.encode_postings_of(
                     bitmaps.decode_postings(row.postings) | bitmaps.decode_postings(postings)
                 )

@@ -163,10 +163,12 @@ class ListsBuilder:
 
     REDUCE_EVERY = 1_000_000
 
-    def __init__(self, impact, documents: int = 0, tokens: int = 0, impacts: bool = False):
+    def __init__(self, impact, documents: int = 0, tokens: int = 0, values=None):
         self.impact = impact  # (title_tf, body_tf, length, avgdl) -> impact, on arrays
         self.documents, self.tokens = documents, tokens
-        self.keep_impacts = impacts  # every pair's impact with the postings (Term.impacts)
+        # (title_tf, body_tf, length, avgdl) -> every pair's values kept with the postings
+        # (Term.impacts, `Backend.posting_values`), or None: none kept
+        self.values = values
         self.index: dict[str, int] = {}
         self.counts: Counter[int] = Counter()
         self._pending: list[list[int]] = [[], [], [], [], []]  # term, document, title, body, length
@@ -197,7 +199,9 @@ class ListsBuilder:
         self._pending = [[], [], [], [], []]
         avgdl = avgdl or self.tokens / max(self.documents, 1)
         impacts = np.asarray(self.impact(title, body, length, avgdl), dtype=np.float64)
-        kept = impacts.astype(np.float32) if self.keep_impacts else None
+        kept = None
+        if self.values is not None:
+            kept = np.asarray(self.values(title, body, length, avgdl), dtype=np.float32)
         self._postings.append((term.astype(np.int32), document.astype(np.int32), kept))
         kept_terms, kept_impacts, kept_documents = self._kept
         term = np.concatenate([kept_terms, term.astype(np.int64)])
@@ -214,8 +218,8 @@ class ListsBuilder:
     def lists(
         self, avgdl: float | None = None
     ) -> dict[str, tuple[bytes, float, int, bytes, bytes]]:
-        """{term: (stored list, floor, documents, stored postings, stored impacts)} of what was
-        added (impacts b"" unless kept)."""
+        """{term: (stored list, floor, documents, stored postings, stored values)} of what was
+        added (values b"" unless kept)."""
         self._reduce(avgdl)
         term, impacts, document = self._kept
         if not len(term):
@@ -234,7 +238,7 @@ class ListsBuilder:
         return out
 
     def _postings_by_term(self) -> dict[int, tuple[bytes, bytes]]:
-        """Each term's documents, stored (`bitmaps.encode_postings`), with their impacts in the
+        """Each term's documents, stored (`bitmaps.encode_postings`), with their values in the
         same order (`encode_impacts`; b"" unless kept): every (term, document) pair added,
         sorted once."""
         if not self._postings:
@@ -242,7 +246,7 @@ class ListsBuilder:
         term = np.concatenate([t for t, _, _ in self._postings])
         document = np.concatenate([d for _, d, _ in self._postings])
         impacts = None
-        if self.keep_impacts:
+        if self.values is not None:
             impacts = np.concatenate([i for _, _, i in self._postings if i is not None])
         self._postings = []
         order = np.lexsort((document, term))
@@ -258,40 +262,68 @@ class ListsBuilder:
         }
 
 
-# -- every document's impact, beside the postings (where an impact is the score's own) -----------
+# -- every document's values, beside the postings --------------------------------------------------
+# Per posting, `width` float32 values: PostgreSQL keeps the term's `ts_rank` (its exact share of
+# the score, width 1), SQLite the term's weighted frequency and the document's length (width 2,
+# from which bm25 is computed with the current average length: its shares drift with every write).
+
+
+def bm25_frequencies(title_tf, body_tf, length, avgdl: float = 0.0) -> np.ndarray:
+    """What SQLite keeps per posting: the term's frequency weighted as the FTS5 table's rank
+    weighs its columns (title 10x), and the document's length in tokens (rows of 2)."""
+    freq = TITLE_WEIGHT * np.asarray(title_tf, dtype=np.float64) + np.asarray(body_tf)
+    return np.column_stack(np.broadcast_arrays(freq, np.asarray(length, dtype=np.float64)))
+
+
+def bm25_scores(freq: np.ndarray, length: np.ndarray, idf: float, avgdl: float) -> np.ndarray:
+    """FTS5's bm25 share of one phrase (`fts5Bm25Function`): idf x f(k1 + 1) / (f + k1(1 - b +
+    b D / avgdl)), f the phrase's weighted frequency in the document (0: no share), D its length."""
+    norm = K1 * (1 - B + B * length / avgdl) if avgdl > 0 else K1 * (1 - B)
+    return idf * freq * (K1 + 1) / (freq + norm)
 
 
 def encode_impacts(impacts: np.ndarray) -> bytes:
-    """A term's impacts in the order of its postings' ids (ascending), as stored: float32."""
+    """A term's values in the order of its postings' ids (ascending), as stored: float32, one
+    row of `width` per posting."""
     return np.asarray(impacts, dtype="<f4").tobytes()
 
 
-def decode_impacts(data: bytes | memoryview | None) -> np.ndarray:
-    return np.frombuffer(bytes(data or b""), dtype="<f4")
+def decode_impacts(data: bytes | memoryview | None, width: int = 1) -> np.ndarray:
+    """Stored values: (n,) for a width of 1, else (n, width); none (0 rows) when the bytes are
+    not whole rows."""
+    values = np.frombuffer(bytes(data or b""), dtype="<f4")
+    if width == 1:
+        return values
+    if len(values) % width:
+        return np.empty((0, width), dtype="<f4")
+    return values.reshape(-1, width)
 
 
 def impacts_changed(
     postings: bytes | memoryview | None,
     impacts: bytes | memoryview | None,
     document_id: int,
-    impact: float | None,
+    impact,
+    width: int = 1,
 ) -> bytes:
-    """A term's stored impacts (given its postings *before* the change) with `document_id`'s
-    impact set to `impact`, or taken out (None). b"" when the stored impacts do not follow the
-    postings (an index from before them): they stay unused until a rebuild."""
+    """A term's stored values (given its postings *before* the change) with `document_id`'s
+    values set to `impact` (a number, or `width` of them), or taken out (None). b"" when the
+    stored values do not follow the postings (an index from before them): they stay unused
+    until a rebuild."""
     ids = bitmaps.posting_ids(postings)
-    values = decode_impacts(impacts)
+    values = decode_impacts(impacts, width)
     if len(values) != len(ids):
         return b""
     at = int(np.searchsorted(ids, document_id))
     present = at < len(ids) and ids[at] == document_id
     if impact is None:
-        return encode_impacts(np.delete(values, at)) if present else encode_impacts(values)
+        return encode_impacts(np.delete(values, at, axis=0)) if present else encode_impacts(values)
+    row = np.asarray(impact, dtype="<f4").reshape(values.shape[1:])
     if present:
         values = values.copy()
-        values[at] = impact
+        values[at] = row
         return encode_impacts(values)
-    return encode_impacts(np.insert(values, at, np.float32(impact)))
+    return encode_impacts(np.insert(values, at, row, axis=0))
 
 
 def impacts_merged(
@@ -299,11 +331,12 @@ def impacts_merged(
     impacts: bytes | memoryview | None,
     added_postings: bytes,
     added_impacts: bytes,
+    width: int = 1,
 ) -> bytes:
-    """The stored impacts of two stored postings of different documents, as one (b"" when
-    either's impacts do not follow its postings)."""
-    ids, values = bitmaps.posting_ids(postings), decode_impacts(impacts)
-    more, more_values = bitmaps.posting_ids(added_postings), decode_impacts(added_impacts)
+    """The stored values of two stored postings of different documents, as one (b"" when
+    either's values do not follow its postings)."""
+    ids, values = bitmaps.posting_ids(postings), decode_impacts(impacts, width)
+    more, more_values = bitmaps.posting_ids(added_postings), decode_impacts(added_impacts, width)
     if len(values) != len(ids) or len(more_values) != len(more):
         return b""
     order = np.argsort(np.concatenate([ids, more]), kind="stable")

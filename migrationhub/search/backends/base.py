@@ -17,9 +17,10 @@ One search, whatever the database:
    score over the any-word query (bm25 on SQLite, idf-weighted `ts_rank` on PostgreSQL) times the
    share of the query's words the document has (coordination), so the best partial matches come
    first and the documents with every word lead. The result says so (`match == "some"`).
-4. Ranking: where each term stores every document's impact and an impact is the score's own
-   share (PostgreSQL, `impact_scores`), every match is scored in numpy from them: the exact
-   ranking, no text read. Otherwise up to `RANK_ALL` matches are all scored by the database.
+4. Ranking: each term stores values beside every posting (PostgreSQL: the term's `ts_rank`;
+   SQLite: its weighted frequency and the document's length), from which every match is scored
+   in numpy (`impact_scores`): the exact ranking, no text read. Where they are missing (an
+   index from before them), up to `RANK_ALL` matches are all scored by the database.
    Past that, the candidates are the champions of the query's terms among the matches
    (`topk.py`: per term, the documents where it weighs most), with the documents having the most
    words of an any-word query; the database scores the candidates exactly. On the benchmark's
@@ -186,6 +187,7 @@ class Backend:
     prefix_terms_add = False  # whether the score sums the index terms a prefix matches
     score_rounds = False  # whether scoring costs per candidate (else per query): `score_best`
     impacts_exact = False  # whether a stored impact is the score function's own share: `known`
+    value_width = 0  # float32 values each term keeps per posting (Term.impacts; 0: none kept)
 
     def __init__(self, conn):
         self.conn = conn
@@ -216,6 +218,19 @@ class Backend:
 
     def weight(self, documents: int, df: int) -> float:
         """A group's weight in this database's score: its idf."""
+        raise NotImplementedError
+
+    def posting_values(self, title_tf, body_tf, length, avgdl: float) -> np.ndarray:
+        """What a term keeps beside each of its postings (`value_width` float32 each, numbers or
+        arrays), from which `stored_scores` scores every match without reading any text."""
+        raise NotImplementedError
+
+    def stored_scores(
+        self, parsed: ParsedQuery, per_group: list, ids: np.ndarray, size: int, found: Matches
+    ) -> np.ndarray:
+        """The score of each of `ids` (before coordination), from `per_group`: per query group,
+        the (ids, values) each index term its main stem stands for keeps (`posting_values`);
+        `size`: past the highest id."""
         raise NotImplementedError
 
     # -- query ----------------------------------------------------------------------------
@@ -401,12 +416,12 @@ class Backend:
     def impact_scores(
         self, parsed: ParsedQuery, found: Matches
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Every match's exact score, from the impacts stored beside its terms' postings (ids
-        ascending, scores): what `score` computes, the sum over the query's groups of each
-        group's weight times the impacts of the index terms its main stem stands for, without
-        reading a `tsvector`. None where impacts are not the score's own (`impacts_exact`) or
-        not stored for every term (an index from before them, a prefix past POSTINGS_TERMS)."""
-        if not self.impacts_exact or parsed.impacts is None:
+        """Every match's exact score, from the values stored beside its terms' postings (ids
+        ascending, scores): what `score` computes, from each group's main stem's index terms'
+        values (`stored_scores`), without reading any text. None where no values are kept
+        (`value_width`) or not for every term (an index from before them, a prefix past
+        POSTINGS_TERMS)."""
+        if not self.value_width or parsed.impacts is None:
             return None
         wanted = self._expansions(parsed)
         ids = bitmaps.ids_of(found.bits)
@@ -416,19 +431,14 @@ class Backend:
             stored = []
             for term, _ in wanted.get(group.primary, []):
                 postings, impacts = parsed.impacts.get(term, (b"", b""))
-                term_ids, values = bitmaps.posting_ids(postings), topk.decode_impacts(impacts)
+                term_ids = bitmaps.posting_ids(postings)
+                values = topk.decode_impacts(impacts, self.value_width)
                 if len(values) != len(term_ids):
                     return None
                 stored.append((term_ids, values))
                 size = max(size, int(term_ids[-1]) + 1 if len(term_ids) else 0)
             per_group.append(stored)
-        weights = [self.weight(found.documents, df) for df in self.document_frequencies(parsed)]
-        scores = np.zeros(len(ids))
-        for stored, weight in zip(per_group, weights, strict=True):
-            value = np.zeros(size)
-            for term_ids, values in stored:  # a term's ids are distinct: one scatter each
-                value[term_ids] += values
-            scores += weight * value[ids]
+        scores = self.stored_scores(parsed, per_group, ids, size, found)
         if found.groups:  # as `score` computes it: times the share of the groups matched
             share = sum(bitmaps.contains(bits, ids).astype(np.int64) for bits in found.groups)
             scores = scores * share / len(parsed.groups)
@@ -654,10 +664,10 @@ class Backend:
                 names = {first}
             per_group.append(names | set(group.terms[1:]))
         every = sorted(set().union(*per_group))
-        rows = self.term_columns(every, "postings, impacts" if self.impacts_exact else "postings")
+        rows = self.term_columns(every, "postings, impacts" if self.value_width else "postings")
         stored = {term: bitmaps.decode_postings(row[0]) for term, row in rows.items()}
         parsed.postings = stored
-        if self.impacts_exact:  # each term's impacts, for `impact_scores`
+        if self.value_width:  # each term's values, for `impact_scores`
             parsed.impacts = {term: (bytes(row[0]), bytes(row[1])) for term, row in rows.items()}
         return [bitmaps.union(stored.get(t, 0) for t in names) for names in per_group]
 

@@ -40,6 +40,7 @@ Why it is shaped this way (bench/search_bench.py, 100k documents, 2 cores):
 
 import contextlib
 
+import numpy as np
 from django.db import transaction
 
 from .. import bitmaps, topk
@@ -76,6 +77,7 @@ class PostgresBackend(Backend):
     prefix_terms_add = True  # ts_rank adds up the lexemes a prefix item matches
     score_rounds = True  # ts_rank of each candidate's tsvector: ~11 µs a candidate at 100k
     impacts_exact = True  # a stored impact is the term's ts_rank (topk.ts_rank_impact)
+    value_width = 1  # each posting keeps that impact
 
     def install(self) -> None:
         with self.conn.cursor() as cursor:
@@ -97,6 +99,21 @@ class PostgresBackend(Backend):
 
     def weight(self, documents, df):
         return topk.idf(documents, df)
+
+    def posting_values(self, title_tf, body_tf, length, avgdl):
+        return topk.ts_rank_impact(title_tf, body_tf, length)
+
+    def stored_scores(self, parsed, per_group, ids, size, found):
+        """Per group, its weight (idf) times the sum of its terms' `ts_rank` (a prefix's
+        lexemes add up), as `score` sums them."""
+        weights = [self.weight(found.documents, df) for df in self.document_frequencies(parsed)]
+        scores = np.zeros(len(ids))
+        for stored, weight in zip(per_group, weights, strict=True):
+            value = np.zeros(size)
+            for term_ids, values in stored:  # a term's ids are distinct: one scatter each
+                value[term_ids] += values
+            scores += weight * value[ids]
+        return scores
 
     def group_expression(self, group) -> str:
         terms = [ts_term(group.primary, group.prefix)]

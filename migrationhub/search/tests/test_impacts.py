@@ -1,8 +1,9 @@
-"""Impacts stored beside the postings (search.models.Term.impacts, PostgreSQL): each term's
-`ts_rank` in every document it occurs in, so that a search scores every match exactly without
-reading a `tsvector` (`Backend.impact_scores`). They follow the postings through single writes,
-updates, deletions, bulk loads, rebuilds and the migration that first filled them, and the scores
-they give are the database's."""
+"""Values stored beside the postings (search.models.Term.impacts): on PostgreSQL each term's
+`ts_rank` in every document it occurs in, on SQLite each term's weighted frequency and the
+document's length (bm25's shares drift with the average length), so that a search scores every
+match exactly without reading any text (`Backend.impact_scores`). They follow the postings
+through single writes, updates, deletions, bulk loads, rebuilds and the migrations that first
+filled them, and the scores they give are the database's."""
 
 import importlib
 import itertools
@@ -14,14 +15,10 @@ from django.db import connection
 
 from migrationhub.search import bitmaps, services, topk
 from migrationhub.search.backends import backend_for, base
-from migrationhub.search.backends.postgres import PostgresBackend
 from migrationhub.search.models import Term
 from migrationhub.search.query import parse
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="impacts are ts_rank's own on PostgreSQL"
-)
 
 _ids = itertools.count(1)
 # Made-up words (see test_known_scores.py): prefixes that stand for several terms.
@@ -61,28 +58,43 @@ def bulk_index(seed, count):
 
 
 def assert_impacts_are_the_databases():
-    """Every term's impacts follow its postings, and each is the term's ts_rank in the document."""
+    """Every term's values follow its postings, and give the term's score in each document as
+    the database computes it: `ts_rank` of the term (PostgreSQL), FTS5's bm25 of the term alone
+    (SQLite)."""
+    backend = backend_for(connection)
     compared = 0
     with connection.cursor() as cursor:
         for term, postings, impacts in Term.objects.values_list("term", "postings", "impacts"):
-            ids, values = bitmaps.posting_ids(postings), topk.decode_impacts(impacts)
+            ids = bitmaps.posting_ids(postings)
+            values = topk.decode_impacts(impacts, backend.value_width)
             assert len(values) == len(ids), term
             if not len(ids):
                 continue
-            cursor.execute(
-                "SELECT id, ts_rank(tsv, to_tsquery('simple', %s), 1) FROM search_document"
-                " WHERE id = ANY(%s)",
-                [term, ids.tolist()],
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT id, ts_rank(tsv, to_tsquery('simple', %s), 1) FROM search_document"
+                    " WHERE id = ANY(%s)",
+                    [term, ids.tolist()],
+                )
+                scores = values
+            else:
+                cursor.execute(
+                    "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH %s",
+                    ['"' + term + '"'],
+                )
+                cursor2 = connection.cursor()
+                cursor2.execute("SELECT documents, tokens FROM search_index_state")
+                documents, tokens = cursor2.fetchone()
+                idf = topk.bm25_idf(documents, len(ids))
+                scores = topk.bm25_scores(values[:, 0], values[:, 1], idf, tokens / documents)
             expected = dict(cursor.fetchall())
             assert sorted(expected) == ids.tolist(), term
-            for doc, value in zip(ids.tolist(), values.tolist(), strict=True):
+            for doc, value in zip(ids.tolist(), scores.tolist(), strict=True):
                 assert value == pytest.approx(expected[doc], rel=1e-6), (term, doc)
                 compared += 1
     assert compared > 0
 
 
-@postgres_only
 def test_impacts_follow_single_writes_updates_and_deletions():
     # given: documents written one by one, one edited (its frequencies and length change),
     # one deleted
@@ -95,7 +107,6 @@ def test_impacts_follow_single_writes_updates_and_deletions():
     assert_impacts_are_the_databases()
 
 
-@postgres_only
 def test_impacts_of_bulk_loads_and_rebuilds_are_the_databases():
     # given: a bulk load onto documents written one by one
     rng = random.Random(7)
@@ -115,7 +126,9 @@ def test_impacts_of_bulk_loads_and_rebuilds_are_the_databases():
     assert_impacts_are_the_databases()
 
 
-@postgres_only
+MIGRATION = {"postgresql": "0008_term_impacts", "sqlite": "0010_term_frequencies"}
+
+
 def test_the_migration_fills_the_impacts_the_services_write():
     # given: an index whose impacts were written by the services, then blanked
     rng = random.Random(9)
@@ -126,7 +139,9 @@ def test_the_migration_fills_the_impacts_the_services_write():
         for t, p, i in Term.objects.values_list("term", "postings", "impacts")
     }
     Term.objects.update(impacts=b"")
-    migration = importlib.import_module("migrationhub.search.migrations.0008_term_impacts")
+    migration = importlib.import_module(
+        f"migrationhub.search.migrations.{MIGRATION[connection.vendor]}"
+    )
 
     # when
     migration.fill(apps, None)
@@ -141,18 +156,10 @@ def test_the_migration_fills_the_impacts_the_services_write():
         assert topk.decode_impacts(impacts).tolist() == pytest.approx(
             topk.decode_impacts(written[term][1]).tolist(), rel=1e-6
         ), term
+    assert any(impacts for _, impacts in filled.values())
     assert_impacts_are_the_databases()
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's bm25 impacts drift")
-def test_no_impacts_are_stored_where_they_are_not_the_scores_own():
-    rng = random.Random(3)
-    for text in texts(rng, 5):
-        index(*text)
-    assert set(Term.objects.values_list("impacts", flat=True)) == {b""}
-
-
-@postgres_only
 @pytest.mark.parametrize("match", [None, base.SOME])
 def test_every_match_is_scored_from_the_impacts_as_the_database_scores_it(monkeypatch, match):
     # given: more matches than RANK_ALL, and the database's scoring counted
@@ -160,9 +167,9 @@ def test_every_match_is_scored_from_the_impacts_as_the_database_scores_it(monkey
     bulk_index(seed=13, count=300)
     backend = backend_for(connection)
     read = []
-    score = PostgresBackend.score
+    score = type(backend).score
     monkeypatch.setattr(
-        PostgresBackend, "score", lambda self, *a: read.append(len(a[1])) or score(self, *a)
+        type(backend), "score", lambda self, *a: read.append(len(a[1])) or score(self, *a)
     )
     for query in QUERIES:
         parsed = parse(query, "en")
@@ -189,7 +196,6 @@ def test_every_match_is_scored_from_the_impacts_as_the_database_scores_it(monkey
     assert read == []
 
 
-@postgres_only
 def test_impacts_that_do_not_follow_the_postings_leave_ranking_to_the_database(monkeypatch):
     # given: an index from before the impacts (blanked)
     monkeypatch.setattr(base, "RANK_ALL", 20)
