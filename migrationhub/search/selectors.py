@@ -327,21 +327,54 @@ def similar_documents(
     nearest = index.nearest(
         embedding.from_bytes(data, model.dimensions), limit, allowed=allowed, exclude=document_id
     )
-    ids = [n.document_id for n in nearest]
-    if not ids:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, kind, object_id FROM search_document"
-            f" WHERE id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
-        )
-        rows = {int(pk): (k, int(o)) for pk, k, o in cursor.fetchall()}
+    rows = document_objects([n.document_id for n in nearest])
     return [
         SimilarDocument(n.document_id, *rows[n.document_id], round(n.similarity, 3))
         for n in nearest
         if n.document_id in rows
     ]
+
+
+_DOCUMENT_OBJECTS: OrderedDict[tuple[str, str, int], tuple[str, int]] = OrderedDict()
+_DOCUMENT_OBJECTS_LOCK = threading.Lock()
+DOCUMENT_OBJECTS_KEPT = 20_000
+
+
+def document_objects(ids: list[int]) -> dict[int, tuple[str, int]]:
+    """(kind, object id) of each of the documents `ids` that exist, the last
+    DOCUMENT_OBJECTS_KEPT kept per process: a detail page's similar records are the same few
+    documents again and again, and a statement costs more than the rest of their lookup.
+
+    Safe to keep: a document's id, kind and object id never change together (an upsert keeps
+    the row; ids are never reused: PostgreSQL's sequences, SQLite's AUTOINCREMENT). Only rows
+    read outside a transaction are kept: one that is rolled back could give its ids again
+    (SQLite), and its rows were never there. A kept document deleted since is still named here;
+    the vectors' version drops it from the nearest, and callers load the objects themselves."""
+    database = (connection.alias, str(connection.settings_dict.get("NAME")))
+    found: dict[int, tuple[str, int]] = {}
+    with _DOCUMENT_OBJECTS_LOCK:
+        for i in ids:
+            kept = _DOCUMENT_OBJECTS.get((*database, i))
+            if kept is not None:
+                found[i] = kept
+    missing = [i for i in ids if i not in found]
+    if not missing:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, kind, object_id FROM search_document"
+            f" WHERE id IN ({', '.join(['%s'] * len(missing))})",
+            missing,
+        )
+        read = {int(pk): (k, int(o)) for pk, k, o in cursor.fetchall()}
+    found.update(read)
+    if not connection.in_atomic_block:
+        with _DOCUMENT_OBJECTS_LOCK:
+            for i, value in read.items():
+                _DOCUMENT_OBJECTS[(*database, i)] = value
+            while len(_DOCUMENT_OBJECTS) > DOCUMENT_OBJECTS_KEPT:
+                _DOCUMENT_OBJECTS.popitem(last=False)
+    return found
 
 
 def spelling_suggestions(

@@ -7,12 +7,13 @@ import itertools
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from migrationhub.search import bitmaps, bridge, embedding, services, vectors
 from migrationhub.search.backends import backend_for
 from migrationhub.search.models import DocumentVector
+from migrationhub.search import selectors
 from migrationhub.search.selectors import RRF_DEPTH, search, similar_documents
 
 _ids = itertools.count(1)
@@ -241,6 +242,29 @@ def test_similar_documents_by_vector(hashing):
     found = similar_documents("practice", a.object_id, kinds=["evidence"], limit=3)
     assert [d.document_id for d in found] == [b.pk]
     assert similar_documents("practice", 999_999) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_objects_are_kept_only_when_read_outside_a_transaction():
+    # given: one document written and committed, another written in a transaction undone
+    selectors._DOCUMENT_OBJECTS.clear()
+    kept = index("Zebra crossings near schools")
+    with transaction.atomic():
+        undone = index("Mobile remittances", kind="evidence")
+        assert selectors.document_objects([undone.pk]) == {
+            undone.pk: ("evidence", undone.object_id)
+        }
+        transaction.set_rollback(True)
+
+    # when: read twice outside a transaction
+    first = selectors.document_objects([kept.pk, undone.pk])
+    with CaptureQueriesContext(connection) as queries:
+        second = selectors.document_objects([kept.pk])
+
+    # then: the second read asks the database nothing; the undone document was never kept
+    assert first == second == {kept.pk: ("practice", kept.object_id)}
+    assert len(queries) == 0
+    assert [key[-1] for key in selectors._DOCUMENT_OBJECTS] == [kept.pk]
 
 
 @pytest.mark.django_db
