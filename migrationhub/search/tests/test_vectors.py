@@ -10,10 +10,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from migrationhub.search import bitmaps, bridge, embedding, services, vectors
+from migrationhub.search import bitmaps, bridge, embedding, selectors, services, vectors
 from migrationhub.search.backends import backend_for
 from migrationhub.search.models import DocumentVector
-from migrationhub.search import selectors
 from migrationhub.search.selectors import RRF_DEPTH, search, similar_documents
 
 _ids = itertools.count(1)
